@@ -178,8 +178,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The nightly jobs (lifecycle, loyalty) add their entries here.
+# The nightly jobs (lifecycle, loyalty) add their entries here, and their task names to
+# PRM_NIGHTLY_JOBS so that `manage.py run_nightly` (and `make run`) can run them all once.
 CELERY_BEAT_SCHEDULE = {}
+PRM_NIGHTLY_JOBS = []
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
