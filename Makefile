@@ -59,9 +59,7 @@ check: install
 	$(PY) manage.py spectacular --fail-on-warn --file /dev/null
 
 messages: install
-	$(PY) manage.py makemessages --locale zh_Hans --domain django --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
-	$(PY) manage.py makemessages --locale zh_Hans --domain djangojs --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
-	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+	bin/messages
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles screenshots .pytest_cache

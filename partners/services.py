@@ -1,8 +1,9 @@
 """Writes to the partner registry. Each service runs in one transaction and records history."""
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Iterable
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 
 from .choices import TrackedField
@@ -19,6 +20,10 @@ def _display(partner: Partner, field: str) -> str:
         return value.username
     if field in ("partner_type", "city"):
         return value.code
+    model_field = Partner._meta.get_field(field)
+    if isinstance(model_field, models.DecimalField):
+        # As stored: 0.15 and 0.1500 are the same ratio, not a change.
+        return str(Decimal(value).quantize(Decimal(1).scaleb(-model_field.decimal_places)))
     return str(value)
 
 

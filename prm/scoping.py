@@ -74,7 +74,7 @@ class ReferenceQuerySet(models.QuerySet):
         from partners.choices import Role
 
         role = _role(user)
-        if role is None:
+        if role not in Role.values:  # anonymous, inactive or without a role
             return self.none()
         if action == VIEW or role == Role.ADMIN:
             return self

@@ -187,9 +187,14 @@ PRM_NIGHTLY_JOBS = []
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "prm.api.authentication.TokenAuthentication",  # DRF's, refusing impossible keys
     ],
     "DEFAULT_PERMISSION_CLASSES": ["prm.api.permissions.RolePermission"],
+    "DEFAULT_PARSER_CLASSES": [
+        "prm.api.parsers.JSONParser",  # DRF's, with deep nesting answered 400
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "prm.api.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [

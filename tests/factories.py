@@ -1,6 +1,7 @@
 """factory_boy factories for the partner registry; later apps add theirs beside their tests."""
 import datetime
 from decimal import Decimal
+from importlib import import_module
 
 import factory
 from factory.django import DjangoModelFactory
@@ -8,13 +9,25 @@ from factory.django import DjangoModelFactory
 from partners.choices import CooperationModel, CustomerClass, PartnerStatus, ProductType, Role, Tier
 from partners.models import CityBranch, Contact, Partner, PartnerType, Product, SaleRecord, User
 
+REFERENCE = import_module("partners.migrations.0002_reference_data")
+
+
+def _reference(model, table, code):
+    """The row a migration seeded; re-created if a transactional test flushed the tables."""
+    row = model.objects.filter(code=code).first()
+    if row is None:
+        names = {c: (name, name_zh) for c, name, name_zh in table}
+        name, name_zh = names[code]
+        row = model.objects.create(code=code, name=name, name_zh=name_zh)
+    return row
+
 
 def city(code="CD"):
-    return CityBranch.objects.get(code=code)
+    return _reference(CityBranch, REFERENCE.CITIES, code)
 
 
 def partner_type(code="SA"):
-    return PartnerType.objects.get(code=code)
+    return _reference(PartnerType, REFERENCE.TYPES, code)
 
 
 class UserFactory(DjangoModelFactory):

@@ -1,11 +1,20 @@
+import copy
+
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from prm.api.fields import VIEW, ScopedPrimaryKeyRelatedField, ScopedSlugRelatedField
-from partners.choices import CustomerClass, Role
+from prm.api.fields import (
+    VIEW,
+    ChoiceLabelField,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+    StrictPrimaryKeyRelatedField,
+)
+from partners.choices import CooperationModel, CustomerClass, PartnerStatus, Role, Tier
 from partners.models import CityBranch, Contact, Partner, PartnerChange, PartnerType, Product, SaleRecord, User
 
 
@@ -31,6 +40,7 @@ class ProductSerializer(ReferenceSerializer):
     class Meta:
         model = Product
         fields = ["id", "code", "name", "name_zh", "label", "product_type", "product_type_display", "active", "description"]
+        extra_kwargs = {"description": {"max_length": 4000}}  # as long as a partner's description
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "enum": CustomerClass.values}})
@@ -38,8 +48,8 @@ class CustomerClassesField(serializers.Field):
     """Stored as the letters served ('BC'); spoken as a list (["B", "C"])."""
 
     default_error_messages = {
-        "not_a_list": "Expected a list of customer classes.",
-        "invalid_choice": '"{input}" is not a valid customer class.',
+        "not_a_list": gettext_lazy("Expected a list of customer classes."),
+        "invalid_choice": gettext_lazy('"{input}" is not a valid customer class.'),
     }
 
     def to_representation(self, value):
@@ -72,10 +82,10 @@ class PartnerSerializer(serializers.ModelSerializer):
     partner_type_label = serializers.CharField(source="partner_type.label", read_only=True)
     city = ScopedSlugRelatedField(slug_field="code", queryset=CityBranch.objects.all(), scope_action=VIEW)
     city_label = serializers.CharField(source="city.label", read_only=True)
-    cooperation_model_display = serializers.CharField(source="get_cooperation_model_display", read_only=True)
-    tier_display = serializers.CharField(source="get_tier_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    channel_manager = serializers.PrimaryKeyRelatedField(
+    cooperation_model_display = ChoiceLabelField(CooperationModel, source="cooperation_model")
+    tier_display = ChoiceLabelField(Tier, source="tier")
+    status_display = ChoiceLabelField(PartnerStatus, source="status")
+    channel_manager = StrictPrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.CHANNEL_MANAGER, is_active=True), allow_null=True, required=False
     )
     channel_manager_name = serializers.SerializerMethodField()
@@ -114,6 +124,31 @@ class PartnerSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("Enter a ratio between 0 and 1 (0.15 means 15%)."))
         return value
 
+    def validate(self, attrs):
+        """A channel manager registers partners they will own or in a city branch they cover.
+
+        Anything else would create a partner outside their own write scope (they leave the owner
+        out to become it). Hand-overs of existing partners are updates and stay allowed.
+        """
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if self.instance is None and user is not None and user.effective_role == Role.CHANNEL_MANAGER:
+            owner = attrs.get("channel_manager")
+            city = attrs.get("city")
+            if owner is not None and owner.pk != user.pk and city is not None:
+                if not user.covered_cities.filter(pk=city.pk).exists():
+                    raise serializers.ValidationError(
+                        {
+                            "channel_manager": [
+                                _(
+                                    "You can register a partner for another channel manager only in a "
+                                    "city branch you cover."
+                                )
+                            ]
+                        }
+                    )
+        return attrs
+
 
 class PartnerDetailSerializer(PartnerSerializer):
     authorised_products = ScopedSlugRelatedField(
@@ -126,6 +161,8 @@ class PartnerDetailSerializer(PartnerSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    """A contact; saving one as primary makes the partner's previous primary contact a normal one."""
+
     partner = ScopedPrimaryKeyRelatedField(queryset=Partner.objects.all())
     partner_code = serializers.CharField(source="partner.code", read_only=True)
 
@@ -136,6 +173,9 @@ class ContactSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        # The one-primary-per-partner constraint is kept by contact_create/contact_update, which
+        # switch the primary over; DRF's generated validator would refuse the switch instead.
+        validators = []
 
     def validate_partner(self, partner):
         if self.instance is not None and partner.pk != self.instance.partner_id:
@@ -167,10 +207,15 @@ class PartnerUserSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         password = attrs.get("password")
         if password:
-            candidate = User(**{k: v for k, v in attrs.items() if k != "password"})
+            # Validate against the user as it will be (a PATCH changes only some fields), so the
+            # similarity check sees the stored username and names too.
+            candidate = copy.copy(self.instance) if self.instance is not None else User(role=Role.PARTNER)
+            for name, value in attrs.items():
+                if name != "password":
+                    setattr(candidate, name, value)
             try:
                 password_validation.validate_password(password, candidate)
-            except Exception as exc:  # django.core.exceptions.ValidationError
+            except DjangoValidationError as exc:
                 raise serializers.ValidationError({"password": list(exc.messages)})
         return attrs
 
@@ -212,48 +257,48 @@ class SaleStatusSerializer(serializers.ModelSerializer):
     class Meta:
         model = SaleRecord
         fields = ["status"]
+        extra_kwargs = {"status": {"required": True}}
 
 
-class BulkSaleRowSerializer(serializers.ModelSerializer):
-    """One row of a bulk upload. The partner comes as an id or a code; the product as a code."""
+class BulkSaleRowListSerializer(serializers.ListSerializer):
+    """The rows of a bulk upload: every row is checked, so one answer names every bad row.
 
-    partner = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    partner_code = serializers.CharField(required=False, max_length=20)
-    product = serializers.CharField(max_length=20)
+    Field errors come from each row's serializer; then the partners and products of the valid
+    rows are resolved in one query each (partners in the user's write scope only) and external
+    ids repeated within the request are refused. Errors are keyed by row index (DRF's format).
+    """
 
-    class Meta:
-        model = SaleRecord
-        fields = [
-            "partner", "partner_code", "product", "customer_name", "customer_class", "amount", "sold_on",
-            "status", "external_id",
-        ]
-        validators = []
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and not data:
+            self.fail("empty")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
 
-    def validate(self, attrs):
-        if "partner" not in attrs and "partner_code" not in attrs:
-            raise serializers.ValidationError({"partner": [_("Give the partner's id or its code.")]})
-        return attrs
+        rows, errors = {}, {}
+        for index, item in enumerate(data):
+            try:
+                rows[index] = self.run_child_validation(item)
+            except serializers.ValidationError as exc:
+                errors[index] = exc.detail
+        resolved = self._resolve(rows, errors)
+        if errors:
+            raise serializers.ValidationError(dict(sorted(errors.items())))
+        return resolved
 
-
-class BulkSalesSerializer(serializers.Serializer):
-    source_system = serializers.RegexField(
-        r"^[A-Za-z0-9_.:-]+$", max_length=32, help_text="The sending system; external ids are unique per system."
-    )
-    records = BulkSaleRowSerializer(many=True, allow_empty=False, max_length=settings.SALES_BULK_MAX_ROWS)
-
-    def validate(self, attrs):
-        """Resolve partners and products in one query each and report every bad row at once."""
+    def _resolve(self, rows: dict, errors: dict) -> list[dict]:
         user = self.context["request"].user
-        rows = attrs["records"]
-        partner_ids = {row["partner"] for row in rows if "partner" in row}
-        partner_codes = {row["partner_code"] for row in rows if "partner_code" in row}
+        partner_ids = {row["partner"] for row in rows.values() if "partner" in row}
+        partner_codes = {row["partner_code"] for row in rows.values() if "partner_code" in row}
         writable = Partner.objects.visible_to(user, "change")
         by_id = set(writable.filter(pk__in=partner_ids).values_list("pk", flat=True)) if partner_ids else set()
         by_code = dict(writable.filter(code__in=partner_codes).values_list("code", "pk")) if partner_codes else {}
-        products = dict(Product.objects.filter(code__in={row["product"] for row in rows}).values_list("code", "pk"))
+        product_codes = {row["product"] for row in rows.values()}
+        products = dict(Product.objects.filter(code__in=product_codes).values_list("code", "pk")) if rows else {}
 
-        errors, seen, resolved = [], {}, []
-        for index, row in enumerate(rows):
+        seen, resolved = {}, []
+        for index, row in rows.items():
             row_errors = {}
             partner_id = row.get("partner")
             if partner_id is not None and partner_id not in by_id:
@@ -275,7 +320,8 @@ class BulkSalesSerializer(serializers.Serializer):
                 ]
             else:
                 seen[row["external_id"]] = index
-            errors.append(row_errors)
+            if row_errors:
+                errors[index] = row_errors
             resolved.append(
                 {
                     "partner_id": partner_id,
@@ -288,10 +334,41 @@ class BulkSalesSerializer(serializers.Serializer):
                     "external_id": row["external_id"],
                 }
             )
-        if any(errors):
-            raise serializers.ValidationError({"records": errors})
-        attrs["records"] = resolved
+        return resolved
+
+
+class BulkSaleRowSerializer(serializers.ModelSerializer):
+    """One row of a bulk upload. The partner comes as an id or a code; the product as a code."""
+
+    partner = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    partner_code = serializers.CharField(required=False, max_length=20)
+    product = serializers.CharField(max_length=20)
+
+    class Meta:
+        model = SaleRecord
+        fields = [
+            "partner", "partner_code", "product", "customer_name", "customer_class", "amount", "sold_on",
+            "status", "external_id",
+        ]
+        validators = []
+        list_serializer_class = BulkSaleRowListSerializer
+
+    def validate(self, attrs):
+        if "partner" not in attrs and "partner_code" not in attrs:
+            raise serializers.ValidationError({"partner": [_("Give the partner's id or its code.")]})
         return attrs
+
+
+class BulkSalesSerializer(serializers.Serializer):
+    """Errors come per row, keyed by the row's index in `records` (DRF's list error format):
+    `{"records": {"3": {"amount": ["…"]}, "7": {"partner": ["…"]}}}`; rows without errors are left out.
+    A request with any bad row writes nothing.
+    """
+
+    source_system = serializers.RegexField(
+        r"^[A-Za-z0-9_.:-]+$", max_length=32, help_text="The sending system; external ids are unique per system."
+    )
+    records = BulkSaleRowSerializer(many=True, allow_empty=False, max_length=settings.SALES_BULK_MAX_ROWS)
 
 
 class BulkSalesResultSerializer(serializers.Serializer):
@@ -326,3 +403,19 @@ class MeSerializer(serializers.ModelSerializer):
 
     def get_role_display(self, obj) -> str:
         return str(Role(obj.effective_role).label)
+
+
+class StatsBucketSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Code or choice value, usable as the list filter's value.")
+    label = serializers.CharField(help_text="Name in the request's language.")
+    count = serializers.IntegerField()
+
+
+class PartnerStatsSerializer(serializers.Serializer):
+    """Dashboard figures: partner counts over the visible partners that match the filters."""
+
+    total = serializers.IntegerField()
+    by_type = StatsBucketSerializer(many=True)
+    by_tier = StatsBucketSerializer(many=True)
+    by_status = StatsBucketSerializer(many=True)
+    by_city = StatsBucketSerializer(many=True)

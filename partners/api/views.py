@@ -6,7 +6,7 @@ from rest_framework.generics import RetrieveAPIView
 from rest_framework.response import Response
 
 from prm.api.views import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
-from partners import services
+from partners import selectors, services
 from partners.choices import Role
 from partners.filtersets import (
     ContactFilterSet,
@@ -18,7 +18,7 @@ from partners.filtersets import (
 )
 from partners.models import CityBranch, Contact, Partner, PartnerChange, PartnerType, Product, SaleRecord, User
 
-from . import serializers as s
+from . import listing, serializers as s
 
 STAFF = frozenset({Role.ADMIN, Role.CHANNEL_MANAGER, Role.PRODUCT_MANAGER})
 ADMIN_ONLY = frozenset({Role.ADMIN})
@@ -72,6 +72,15 @@ class PartnerViewSet(ScopedModelViewSet):
     def get_serializer_class(self):
         return s.PartnerSerializer if self.action == "list" else s.PartnerDetailSerializer
 
+    def list(self, request, *args, **kwargs):
+        """Partners you may see, filtered and ordered; rendered as `PartnerSerializer` from plain
+        rows (partners/api/listing.py: no model objects per row, same JSON)."""
+        rows = listing.PartnerRows(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(listing.PartnerRowSerializer(rows, many=True).data)
+        return self.get_paginated_response(listing.PartnerRowSerializer(page, many=True).data)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         reason = data.pop("change_reason", "")
@@ -87,12 +96,19 @@ class PartnerViewSet(ScopedModelViewSet):
             partner=serializer.instance, by=self.request.user, reason=reason, **data
         )
 
+    @extend_schema(responses=s.PartnerStatsSerializer)
+    @action(detail=False, methods=["get"])
+    def stats(self, request):
+        """Partner counts by type, tier, status and city: the partners you may see that match the
+        same filters as the list (aggregated in the database; labels in the request's language)."""
+        return Response(selectors.partner_stats(self.filter_queryset(self.get_queryset())))
+
     @extend_schema(responses=s.PartnerChangeSerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=[])
     def history(self, request, pk=None):
         """Every recorded change of this partner's tier, status, owner and other tracked fields."""
         partner = self.get_object()
-        changes = PartnerChange.objects.filter(partner=partner).select_related("changed_by")
+        changes = PartnerChange.objects.filter(partner=partner).select_related("partner", "changed_by")
         page = self.paginate_queryset(changes)
         return self.get_paginated_response(s.PartnerChangeSerializer(page, many=True).data)
 

@@ -1,4 +1,8 @@
-from django.utils.translation import gettext as _
+import django_filters
+from django import forms
+from django.utils.translation import gettext as _, gettext_lazy as _lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -23,3 +27,68 @@ class StrictOrderingFilter(OrderingFilter):
                 )
             return fields
         return self.get_default_ordering(view)
+
+
+MAX_DB_ID = 2**63 - 1  # the largest id a 64-bit primary key holds
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number from 1 to the largest 64-bit id; anything else is a 400.
+
+    django-filter's NumberFilter parses a Decimal, so `?partner=1e999999` or `?partner=1.5`
+    would reach the database (a huge integer overflows SQLite's INTEGER: a 500). Use this for
+    every `<relation>_id` filter.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_DB_ID)
+        super().__init__(*args, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value above is the bound
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, yes/no); an unknown word is an error instead of "no filter"."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _lazy("Enter true or false.")}
+    TRUE = frozenset({"true", "1", "yes"})
+    FALSE = frozenset({"false", "0", "no"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A boolean filter that answers 400 to `?active=maybe` (django-filter ignores it)."""
+
+    field_class = StrictBooleanField
+
+
+class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Related rows chosen by their code (`?city=CD&city=MY`), matched on the foreign key.
+
+    django-filter's own predicate with `to_field_name` compares the foreign key with the code
+    (`city="CD"`: a 500); this one compares it with the chosen rows: no join and, since a
+    foreign key cannot repeat rows, no DISTINCT.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
