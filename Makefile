@@ -37,7 +37,10 @@ install: $(VENV)/.installed static/vendor/.installed
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
+	@# A year of monthly lifecycle history first, so trends and the win-back list have a past.
+	$(PY) manage.py lifecycle_recompute --history-months 12 --no-progress
 	$(PY) manage.py run_nightly
+	$(PY) manage.py seed_demo --logins
 	@echo "Serving PRM on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import os
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -182,6 +183,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # PRM_NIGHTLY_JOBS so that `manage.py run_nightly` (and `make run`) can run them all once.
 CELERY_BEAT_SCHEDULE = {}
 PRM_NIGHTLY_JOBS = []
+# Lifecycle: stages, value scores and risk flags of all partners as of yesterday, in partner-id
+# range chunks shared by the workers (lifecycle/tasks.py); 01:30 Asia/Shanghai.
+CELERY_BEAT_SCHEDULE["lifecycle-nightly"] = {
+    "task": "lifecycle.nightly",
+    "schedule": crontab(hour=1, minute=30),
+    "options": {"expires": 6 * 60 * 60},
+}
+PRM_NIGHTLY_JOBS.append("lifecycle.nightly")
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -224,6 +233,21 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartnerStatusEnum": "partners.choices.PartnerStatus",
         "SaleStatusEnum": "partners.choices.SaleStatus",
+        "TierEnum": "partners.choices.Tier",
+        "LifecycleStageEnum": "lifecycle.choices.Stage",
+        "StageReasonEnum": "lifecycle.choices.StageReason",
+        "StageChangeSourceEnum": "lifecycle.choices.StageChangeSource",
+        "RiskSeverityEnum": "lifecycle.choices.Severity",
+        "RiskLevelEnum": "lifecycle.choices.RiskLevel",
+        "LeverEnum": "lifecycle.choices.Lever",
+        "PlanKindEnum": "lifecycle.choices.PlanKind",
+        "PlanStatusEnum": "lifecycle.choices.PlanStatus",
+        "PlanOutcomeEnum": "lifecycle.choices.PlanOutcome",
+        "PlanActionStatusEnum": "lifecycle.choices.ActionStatus",
+        "PlanEventKindEnum": "lifecycle.choices.PlanEventKind",
+        "LifecycleRunStatusEnum": "lifecycle.choices.RunStatus",
+        "LifecycleRunModeEnum": "lifecycle.choices.RunMode",
+        "LifecycleRunTriggerEnum": "lifecycle.choices.RunTrigger",
     },
 }
 
@@ -238,6 +262,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "PRM <prm@localhost>")
+# Where the portal is reached: e-mailed links are made absolute with it.
+PRM_SITE_URL = env("PRM_SITE_URL", "http://127.0.0.1:8000")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security (production values make `check --deploy` clean) ------------------------------------
