@@ -9,6 +9,7 @@ urlpatterns = [
     # The JS half of the translations (domain djangojs), per the request's language.
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
+    path("support/", include(("support.urls", "support"), namespace="support")),
     path("lifecycle/", include(("lifecycle.urls", "lifecycle"), namespace="lifecycle")),
     path("", include(("partners.urls", "portal"), namespace="portal")),
 ]

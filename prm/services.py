@@ -67,7 +67,10 @@ def _email_notifications(ids: list[int]) -> None:
             continue
         body = notification.body
         if notification.url:
-            body = f"{body}\n\n{notification.url}" if body else notification.url
+            link = notification.url
+            if link.startswith("/"):
+                link = settings.PRM_SITE_URL.rstrip("/") + link
+            body = f"{body}\n\n{link}" if body else link
         try:
             send_mail(notification.title, body, None, [notification.recipient.email], fail_silently=False)
         except Exception:  # the portal copy stands; a mail server outage must not fail the job

@@ -182,6 +182,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The nightly jobs (lifecycle, loyalty) add their entries here, and their task names to
 # PRM_NIGHTLY_JOBS so that `manage.py run_nightly` (and `make run`) can run them all once.
 CELERY_BEAT_SCHEDULE = {}
+# Support: warn, breach and escalate SLA clocks (support/escalation.py); cheap when nothing is due.
+CELERY_BEAT_SCHEDULE["support-sla-sweep"] = {
+    "task": "support.tasks.sla_sweep",
+    "schedule": env_int("SUPPORT_SLA_SWEEP_SECONDS", 300),
+    "options": {"expires": 240},
+}
 PRM_NIGHTLY_JOBS = []
 # Lifecycle: stages, value scores and risk flags of all partners as of yesterday, in partner-id
 # range chunks shared by the workers (lifecycle/tasks.py); 01:30 Asia/Shanghai.
@@ -222,6 +228,24 @@ REST_FRAMEWORK = {
 }
 API_MAX_PAGE_SIZE = 200
 SALES_BULK_MAX_ROWS = 10_000
+# Support ticket attachments: stored in default storage (MEDIA_ROOT), served only through the
+# scoped download endpoint. Types are decided by the file name and checked against the content.
+SUPPORT_ATTACHMENT_MAX_BYTES = env_int("SUPPORT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+SUPPORT_ATTACHMENT_EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".txt": "text/plain",
+    ".csv": "text/csv",
+    ".zip": "application/zip",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+SUPPORT_ATTACHMENT_TYPES = frozenset(SUPPORT_ATTACHMENT_EXTENSIONS.values())
+SUPPORT_ATTACHMENTS_PER_REQUEST = 5
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "PRM API",
@@ -233,6 +257,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartnerStatusEnum": "partners.choices.PartnerStatus",
         "SaleStatusEnum": "partners.choices.SaleStatus",
+        "TicketStatusEnum": "support.choices.TicketStatus",
+        "SupportCategoryEnum": "support.choices.Category",
+        "SupportPriorityEnum": "support.choices.Priority",
+        "SlaStatusEnum": "support.choices.SlaStatus",
+        "TargetKindEnum": "support.choices.TargetKind",
+        "TicketEventKindEnum": "support.choices.EventKind",
+        "CalendarDayKindEnum": "support.choices.CalendarDayKind",
+        "WeekdayEnum": "support.choices.Weekday",
         "TierEnum": "partners.choices.Tier",
         "LifecycleStageEnum": "lifecycle.choices.Stage",
         "StageReasonEnum": "lifecycle.choices.StageReason",

@@ -7,6 +7,7 @@ from prm import views as portal_views
 
 api_v1 = [
     path("", include("partners.api.urls")),
+    path("", include("support.api.urls")),
     path("", include("prm.api.urls")),
     path("", include("lifecycle.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
