@@ -11,5 +11,6 @@ urlpatterns = [
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("support/", include(("support.urls", "support"), namespace="support")),
     path("lifecycle/", include(("lifecycle.urls", "lifecycle"), namespace="lifecycle")),
+    path("loyalty/", include(("loyalty.urls", "loyalty"), namespace="loyalty")),
     path("", include(("partners.urls", "portal"), namespace="portal")),
 ]

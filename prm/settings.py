@@ -197,6 +197,14 @@ CELERY_BEAT_SCHEDULE["lifecycle-nightly"] = {
     "options": {"expires": 6 * 60 * 60},
 }
 PRM_NIGHTLY_JOBS.append("lifecycle.nightly")
+# Loyalty: credit new sales, reverse refunds, expire lots (whose expiry day ended), warn of
+# expiry and evaluate tiers, chunked by partner-id range (loyalty/nightly.py); 02:30 Asia/Shanghai.
+CELERY_BEAT_SCHEDULE["loyalty-nightly"] = {
+    "task": "loyalty.nightly",
+    "schedule": crontab(hour=2, minute=30),
+    "options": {"expires": 6 * 60 * 60},
+}
+PRM_NIGHTLY_JOBS.append("loyalty.nightly")
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -266,6 +274,14 @@ SPECTACULAR_SETTINGS = {
         "CalendarDayKindEnum": "support.choices.CalendarDayKind",
         "WeekdayEnum": "support.choices.Weekday",
         "TierEnum": "partners.choices.Tier",
+        "LedgerEntryKindEnum": "loyalty.choices.EntryKind",
+        "LedgerSourceTypeEnum": "loyalty.choices.SourceType",
+        "EarningRuleKindEnum": "loyalty.choices.RuleKind",
+        "RewardCategoryEnum": "loyalty.choices.RewardCategory",
+        "RedemptionStatusEnum": "loyalty.choices.RedemptionStatus",
+        "TierReviewStatusEnum": "loyalty.choices.ReviewStatus",
+        "TierReviewDirectionEnum": "loyalty.choices.ReviewDirection",
+        "LoyaltyRunStatusEnum": "loyalty.choices.RunStatus",
         "LifecycleStageEnum": "lifecycle.choices.Stage",
         "StageReasonEnum": "lifecycle.choices.StageReason",
         "StageChangeSourceEnum": "lifecycle.choices.StageChangeSource",
