@@ -1,5 +1,6 @@
 """Shared fixtures: one user per role and two partners, so every test can check isolation."""
 import os
+from importlib import import_module
 
 import pytest
 from rest_framework.authtoken.models import Token
@@ -16,6 +17,38 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where nothing may skip: {report.longrepr}"
+
+
+REFERENCE_LOADERS = (
+    "partners.migrations.0002_reference_data",
+    "lifecycle.migrations.0002_defaults",
+    "support.migrations.0002_reference_data",
+    "loyalty.migrations.0002_programme_defaults",
+)
+
+
+def load_reference_data():
+    """Run the data migrations' loaders again (each is idempotent): cities, partner types,
+    lifecycle thresholds and playbooks, service centres, the calendar, SLA policies, loyalty
+    tiers, rules and rewards."""
+    from django.apps import apps
+
+    for module in REFERENCE_LOADERS:
+        import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests (threads, live server, a real worker) run after the others and flush
+    the database between them, migrations' rows included: put the reference rows back first.
+    (A serialized rollback instead would clash with the content types that a flush re-creates.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
 
 
 @pytest.fixture

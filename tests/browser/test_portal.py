@@ -18,7 +18,7 @@ def path(value):
 
 
 # Data migrations (cities, partner types) must survive the live server's flushes.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from partners.services import partner_update
 from tests import factories as f
 from tests.browser.conftest import browser, new_page, shot, sign_in  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sell(partner, days_ago, amount, product, customer):

@@ -13,7 +13,7 @@ from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
 def _database_url():

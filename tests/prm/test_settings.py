@@ -9,7 +9,7 @@ PRODUCTION_KEY = "q8Zr!vN3k@Lw7pX#c2Tg9mB$e5Hy0aJ^s4Fd6uK&n1Wo*R7iE(t3Ylx-Pz_Gb+
 
 
 def _manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -17,24 +17,6 @@ def at(*args):
     return dt.datetime(*args, tzinfo=SH)
 
 
-def load_reference_data():
-    """Run the data migrations' loaders again (idempotent): cities, partner types, centres,
-    the calendar, routing rules and SLA policies. Transactional tests flush the database, and
-    on PostgreSQL a serialized rollback does not always bring these back (seen when ordinary
-    tests ran earlier in the same session), so tests that flush ask for them explicitly."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("partners.migrations.0002_reference_data").load(apps, None)
-    importlib.import_module("support.migrations.0002_reference_data").load(apps, None)
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    load_reference_data()
-
-
 @pytest.fixture
 def centres(db):
     return {centre.code: centre for centre in ServiceCentre.objects.all()}

@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from support.models import Ticket
 from tests.browser.conftest import browser, new_page, shot, sign_in  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True),
-              pytest.mark.usefixtures("reference_data")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_partner_opens_a_ticket_and_staff_answer_it(new_page, shot, partner_user_a, partner_a, agent, centres):  # noqa: F811

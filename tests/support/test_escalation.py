@@ -154,7 +154,6 @@ def test_the_sweep_reads_only_due_rows(open_ticket, partner_a, agent):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("reference_data")
 def test_two_sweeps_in_parallel_notify_once(partner_a, centre_head):
     if connection.vendor != "postgresql":
         pytest.skip("parallel transactions need PostgreSQL (SQLite serialises writers)")
