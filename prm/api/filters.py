@@ -1,5 +1,8 @@
+import copy
+
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext as _, gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -92,3 +95,35 @@ class CodeMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
 
     def get_filter_predicate(self, v):
         return {self.field_name: v}
+
+
+class FastFilterSetMixin:
+    """A filterset for hot list endpoints: per request it copies its filters shallowly (django-filter
+    deep-copies every filter, querysets and choices included: about a quarter of a list
+    request's time) and builds its form class once per class.
+
+    Only for filtersets whose filters and form fields do not depend on the request; the filter
+    instances are still per request, so setting `parent` never crosses requests.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # re-binds its FilterMethod to this copy
+
+    def get_form_class(self):
+        form_class = type(self).__dict__.get("_cached_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._cached_form_class = form_class
+        return form_class

@@ -582,3 +582,18 @@ def test_history_query_count_does_not_grow_with_rows(as_user, admin_user, partne
         counts.append((len(queries), len(rows)))
     assert counts[0][1] == 1 and counts[1][1] == 4
     assert counts[0][0] == counts[1][0]
+
+
+def test_filter_state_never_carries_over_between_requests(as_user, channel_manager, partner_a, partner_b):
+    """The partner filterset reuses its form class and copies filters shallowly (speed): two
+    requests with different filters each get their own answer, in either order."""
+    client = as_user(channel_manager)
+    for _ in range(2):
+        chengdu = client.get("/api/v1/partners/", {"city": "CD"}).json()
+        mianyang = client.get("/api/v1/partners/", {"city": "MY"}).json()
+        everyone = client.get("/api/v1/partners/").json()
+        assert [p["code"] for p in chengdu["results"]] == [partner_a.code]
+        assert [p["code"] for p in mianyang["results"]] == [partner_b.code]
+        assert everyone["count"] == 2
+    assert client.get("/api/v1/partners/", {"city": "XX"}).status_code == 400
+    assert client.get("/api/v1/partners/", {"city": "CD"}).json()["count"] == 1
