@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
 from partners.choices import CooperationModel, ProductType, Role, Tier
+from partners.models import BilingualName
 from prm.scoping import CHANGE, VIEW, ReferenceQuerySet, ScopedQuerySet
 
 from .choices import (
@@ -44,19 +45,14 @@ def _role(user):
     return user.effective_role
 
 
-class Bilingual(models.Model):
+class Bilingual(BilingualName):
+    """partners.BilingualName (label in the active language) with this app's column sizes."""
+
     name = models.CharField(_("name (English)"), max_length=100)
     name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
 
     class Meta:
         abstract = True
-
-    @property
-    def label(self):
-        return self.name_zh if (get_language() or "").startswith("zh") and self.name_zh else self.name
-
-    def __str__(self):
-        return self.label
 
 
 # --- Business calendars ------------------------------------------------------------------------
