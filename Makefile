@@ -9,13 +9,13 @@ PORT   ?= 8000
 # Local runs are development runs unless the environment says otherwise.
 export DEBUG ?= 1
 
-.PHONY: help install run serve test worker beat bench messages check clean
+.PHONY: help install run serve test worker beat bench bench-support messages check clean
 
 help:
 	@echo "make run     install, migrate, load demo data, run the nightly jobs, serve http://$(HOST):$(PORT)/"
 	@echo "make test    the whole test suite (SQLite by default; DATABASE_URL/REDIS_URL for real services)"
 	@echo "make worker  a Celery worker (needs REDIS_URL)     make beat   the Celery beat scheduler"
-	@echo "make bench   the benchmarks (PostgreSQL; see bench/README.md)"
+	@echo "make bench   the partner list benchmark; make bench-support the SLA sweep and queue (PostgreSQL; see bench/README.md)"
 	@echo "make messages  refresh and compile the translations"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -55,6 +55,12 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A prm beat --loglevel=INFO --schedule=/tmp/prm-celerybeat-schedule
+
+bench: install
+	$(PY) bench/partners_list.py
+
+bench-support: install
+	DATABASE_URL=$${BENCH_SUPPORT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prm_bench_support} $(PY) bench/support_sla.py
 
 check: install
 	$(PY) manage.py check

@@ -212,3 +212,15 @@ def test_large_load_mode_puts_every_index_and_constraint_back(monkeypatch):
     assert schema() == before
     assert SaleRecord.objects.count() == 800 and Partner.objects.count() == 40
     assert SaleRecord.objects.values("external_id").distinct().count() == 800
+
+
+def test_logins_option_only_prints_the_logins():
+    seed(partners=10, sales=50)
+    before = (Partner.objects.count(), SaleRecord.objects.count(), User.objects.count())
+    out = StringIO()
+    call_command("seed_demo", "--logins", stdout=out)
+    assert (Partner.objects.count(), SaleRecord.objects.count(), User.objects.count()) == before
+    text = out.getvalue()
+    assert "Demo logins" in text
+    for username in ("admin", "crm_rw"):
+        assert username in text

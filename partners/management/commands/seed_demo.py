@@ -36,6 +36,9 @@ class Command(BaseCommand):
     help = "Create deterministic demo data for Sichuan partners, sales and one login per role."
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--logins", action="store_true", help="Only print the demo logins and integration tokens, then stop."
+        )
         parser.add_argument("--partners", type=int, default=300, help="Partners to create (default 300).")
         parser.add_argument("--sales", type=int, default=20_000, help="Sales records to create (default 20,000).")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="Random seed (default fixed).")
@@ -49,6 +52,9 @@ class Command(BaseCommand):
             raise CommandError("--partners and --sales must be zero or more.")
         if not CityBranch.objects.exists():
             raise CommandError("No city branches: run `manage.py migrate` first.")
+        if options["logins"]:
+            self._print_logins()
+            return
         self.show_progress = not options["no_progress"] and options["verbosity"] > 0
         started = time.monotonic()
         if options["reset"]:
