@@ -5,9 +5,10 @@ CELERY_BEAT_SCHEDULE. Each job takes an optional `as_of` ISO date.
 """
 import datetime
 
-from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from prm.celery import app
 
 
 class Command(BaseCommand):
@@ -26,8 +27,9 @@ class Command(BaseCommand):
         if not jobs:
             self.stdout.write("No nightly jobs are configured.")
             return
+        app.loader.import_default_modules()  # autodiscovery is lazy: load every app's tasks.py
         for name in jobs:
-            task = current_app.tasks.get(name)
+            task = app.tasks.get(name)
             if task is None:
                 raise CommandError(f"Nightly job {name!r} is not a registered task.")
             self.stdout.write(f"Running {name} …")
