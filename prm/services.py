@@ -1,5 +1,6 @@
 """Cross-app services: notifications in the portal and by e-mail."""
 import logging
+from dataclasses import dataclass
 from typing import Iterable
 
 from django.conf import settings
@@ -10,6 +11,66 @@ from django.utils import timezone, translation
 from .models import Notification
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NotificationSpec:
+    """One notification to create: to whom, what, and the key that makes it once-only."""
+
+    recipient: object  # a User
+    kind: str
+    title: str
+    dedupe_key: str
+    body: str = ""
+    url: str = ""
+
+
+def notifications_send(specs: Iterable[NotificationSpec], *, email: bool = True) -> list[Notification]:
+    """Create many notifications at once; return only those created now (in three queries).
+
+    At most one notification per (recipient, dedupe_key), decided by the database's unique key
+    (conflicts ignored), so a retried or parallel job never notifies twice. Inactive or missing
+    recipients are skipped. E-mail goes after the transaction commits, only for the new rows, to
+    recipients that have an address.
+    """
+    rows, seen = [], set()
+    for spec in specs:
+        user = spec.recipient
+        if user is None or not user.is_active or (user.pk, spec.dedupe_key) in seen:
+            continue
+        seen.add((user.pk, spec.dedupe_key))
+        rows.append(
+            Notification(
+                recipient=user, kind=spec.kind, title=str(spec.title), body=str(spec.body), url=spec.url,
+                dedupe_key=spec.dedupe_key,
+            )
+        )
+    if not rows:
+        return []
+    users = {row.recipient_id for row in rows}
+    with transaction.atomic():
+        existing = set(
+            Notification.objects.filter(
+                recipient_id__in=users, dedupe_key__in={row.dedupe_key for row in rows}
+            ).values_list("recipient_id", "dedupe_key")
+        )
+        fresh = [row for row in rows if (row.recipient_id, row.dedupe_key) not in existing]
+        Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+        fresh_pairs = {(row.recipient_id, row.dedupe_key) for row in fresh}
+        created = [
+            notification
+            for notification in Notification.objects.filter(
+                recipient_id__in={user for user, _key in fresh_pairs},
+                dedupe_key__in={key for _user, key in fresh_pairs},
+                emailed_at__isnull=True,
+            ).select_related("recipient")
+            if (notification.recipient_id, notification.dedupe_key) in fresh_pairs
+        ]
+        if email:
+            ids = [n.pk for n in created if n.recipient.email]
+            if ids:
+                transaction.on_commit(lambda: _email_notifications(ids))
+    return created
 
 
 def notification_send(
@@ -24,37 +85,18 @@ def notification_send(
 ) -> list[Notification]:
     """Notify each recipient once per `dedupe_key`; return only the notifications created now.
 
-    Creation is idempotent (unique recipient + key, conflicts ignored), so a retried or parallel
-    job never notifies twice. E-mail goes out after the transaction commits, only for the new
-    rows, to recipients that have an address. `title` and `body` may be lazy translations: they
-    are rendered in the site's default language for storage and e-mail.
+    `title` and `body` may be lazy translations: they are rendered in the site's default
+    language for storage and e-mail. See notifications_send for the once-only contract.
     """
-    recipients = [user for user in recipients if user is not None and user.is_active]
-    if not recipients:
-        return []
     with translation.override(settings.LANGUAGE_CODE):
         title, body = str(title), str(body)
-    with transaction.atomic():
-        existing = set(
-            Notification.objects.filter(recipient__in=recipients, dedupe_key=dedupe_key).values_list(
-                "recipient_id", flat=True
-            )
-        )
-        fresh = [
-            Notification(recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
+    return notifications_send(
+        (
+            NotificationSpec(recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key)
             for user in recipients
-            if user.pk not in existing
-        ]
-        Notification.objects.bulk_create(fresh, ignore_conflicts=True)
-        created = list(
-            Notification.objects.filter(
-                recipient__in=[n.recipient for n in fresh], dedupe_key=dedupe_key, emailed_at__isnull=True
-            ).select_related("recipient")
-        )
-        if email:
-            ids = [n.pk for n in created if n.recipient.email]
-            transaction.on_commit(lambda: _email_notifications(ids))
-    return created
+        ),
+        email=email,
+    )
 
 
 def _email_notifications(ids: list[int]) -> None:

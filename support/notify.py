@@ -8,14 +8,12 @@ from __future__ import annotations
 from typing import Iterable
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from partners.choices import Role
 from partners.models import User
-from prm.models import Notification
-from prm.services import _email_notifications, notification_send
+from prm.services import NotificationSpec, notification_send, notifications_send
 
 from .models import Ticket
 
@@ -86,36 +84,16 @@ def site_language():
 def send_many(items: Iterable[tuple[int, Iterable[User], str, str, str, str]]) -> int:
     """Many notifications at once, for the sweep: (ticket id, recipients, kind, title, body, key).
 
-    The same contract as prm.services.notification_send — at most one notification per
-    (recipient, dedupe_key), decided by the database's unique key (INSERT … ON CONFLICT DO
-    NOTHING), e-mailed after commit through the same claim-once path — but in three queries
-    for the whole batch instead of three per notification. Returns how many rows are new.
+    prm.services.notifications_send keeps the once-only contract for the whole batch in three
+    queries; partner users are left out (the sweep speaks of SLA internals). Returns how many
+    rows are new.
     """
-    rows, seen = [], set()
+    specs = []
     for ticket_id, recipients, kind, title, body, key in items:
         url = ticket_url(ticket_id)
-        for user in recipients:
-            if user is None or not user.is_active or user.effective_role == Role.PARTNER or (user.pk, key) in seen:
-                continue
-            seen.add((user.pk, key))
-            rows.append(Notification(recipient_id=user.pk, kind=kind, title=title, body=body, url=url, dedupe_key=key))
-    if not rows:
-        return 0
-    users = {row.recipient_id for row in rows}
-    keys = {row.dedupe_key for row in rows}
-    existing = set(
-        Notification.objects.filter(recipient_id__in=users, dedupe_key__in=keys).values_list("recipient_id", "dedupe_key")
-    )
-    fresh = [row for row in rows if (row.recipient_id, row.dedupe_key) not in existing]
-    Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
-    fresh_pairs = {(row.recipient_id, row.dedupe_key) for row in fresh}
-    mail = [
-        pk
-        for pk, recipient_id, key, email in Notification.objects.filter(
-            recipient_id__in=users, dedupe_key__in={key for _user, key in fresh_pairs}, emailed_at__isnull=True
-        ).values_list("pk", "recipient_id", "dedupe_key", "recipient__email")
-        if (recipient_id, key) in fresh_pairs and email
-    ]
-    if mail:
-        transaction.on_commit(lambda: _email_notifications(mail))
-    return len(fresh)
+        specs.extend(
+            NotificationSpec(recipient=user, kind=kind, title=title, body=body, url=url, dedupe_key=key)
+            for user in recipients
+            if user is not None and user.effective_role != Role.PARTNER
+        )
+    return len(notifications_send(specs))
