@@ -224,3 +224,23 @@ def test_logins_option_only_prints_the_logins():
     assert "Demo logins" in text
     for username in ("admin", "crm_rw"):
         assert username in text
+
+
+def test_app_demo_steps_run_in_order_once_data_is_generated(monkeypatch):
+    from prm import demo
+
+    calls = []
+    monkeypatch.setattr(demo, "_steps", {})
+    demo.register_demo_step("second", lambda ctx: calls.append(("second", ctx.today, ctx.partners)) or "two", order=2)
+    demo.register_demo_step("first", lambda ctx: calls.append(("first", ctx.rng("x").random())) or "one", order=1)
+
+    output = seed(partners=10, sales=50)
+    assert [c[0] for c in calls] == ["first", "second"]
+    assert calls[1][1:] == (TODAY, 10)
+    from partners.management.commands.seed_demo import DEFAULT_SEED
+    assert calls[0][1] == demo.DemoContext(seed=DEFAULT_SEED, today=TODAY, partners=10).rng("x").random()
+    assert "first: one" in output and "second: two" in output
+
+    calls.clear()
+    assert "already exist" in seed(partners=10, sales=50)
+    assert calls == []  # existing data is left alone

@@ -21,6 +21,7 @@ from partners import demo_data as d
 from partners.choices import Role
 from partners.demo_seed import ROLE_LABELS, BulkLoader, DemoDataGenerator, demo_partner_for, ensure_products
 from partners.models import CityBranch, Contact, Partner, PartnerChange, PartnerCodeSequence, SaleRecord, User
+from prm.demo import DemoContext, demo_steps
 
 DEFAULT_SEED = 20090901
 
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         else:
             self._generate(options, users, n_partners, n_sales)
         self._ensure_partner_logins()
+        if not existing:
+            self._run_app_steps(options, n_partners)
         self._print_logins()
         self.stdout.write(f"Done in {time.monotonic() - started:.1f}s.")
 
@@ -104,6 +107,16 @@ class Command(BaseCommand):
         if stats.by_profile:
             profiles = ", ".join(f"{name} {count}" for name, count in sorted(stats.by_profile.items()))
             self.stdout.write(f"Selling partners by sales trend: {profiles}.")
+
+    def _run_app_steps(self, options, n_partners):
+        """The other apps' demo data (prm/demo.py), once partners, sales and the demo logins exist."""
+        ctx = DemoContext(seed=options["seed"], today=options["today"] or timezone.localdate(), partners=n_partners,
+                          log=self.stdout.write if options["verbosity"] > 0 else None)
+        for step in demo_steps():
+            t0 = time.monotonic()
+            with transaction.atomic():
+                summary = step.run(ctx)
+            self.stdout.write(self.style.SUCCESS(f"{step.key}: {summary} ({time.monotonic() - t0:.1f}s)."))
 
     def _bar(self, total, desc):
         return tqdm(
