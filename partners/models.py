@@ -1,9 +1,12 @@
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
 from prm.scoping import ReferenceQuerySet, ScopedQuerySet
@@ -21,6 +24,20 @@ from .choices import (
 
 CODE_VALIDATOR = RegexValidator(r"^[A-Z0-9]+$", _("Use capital letters and digits only."))
 MAX_SALE_AMOUNT = Decimal("100000000.00")  # 100 million CNY: anything larger is a typo
+EARLIEST_SALE_DATE = datetime.date(2000, 1, 1)  # the operator's partner programme is younger than this
+
+
+def validate_sale_date(value: datetime.date) -> None:
+    """A sale date is plausible: not before the programme's records begin and not in the future
+    (one day of grace, for source systems whose clocks run ahead of Asia/Shanghai's midnight)."""
+    if value < EARLIEST_SALE_DATE:
+        raise ValidationError(
+            _("A sale date before %(earliest)s is not plausible."), code="too_early",
+            params={"earliest": EARLIEST_SALE_DATE.isoformat()},
+        )
+    latest = timezone.localdate() + datetime.timedelta(days=1)
+    if value > latest:
+        raise ValidationError(_("A sale cannot be dated in the future."), code="future")
 
 
 def full_name(first: str, last: str) -> str:
@@ -287,7 +304,7 @@ class SaleRecord(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_SALE_AMOUNT)],
     )
-    sold_on = models.DateField(_("sale date"))
+    sold_on = models.DateField(_("sale date"), validators=[validate_sale_date])
     status = models.CharField(_("status"), max_length=12, choices=SaleStatus.choices, default=SaleStatus.BOOKED)
     source_system = models.CharField(_("source system"), max_length=32, default="manual")
     external_id = models.CharField(_("external id"), max_length=64)

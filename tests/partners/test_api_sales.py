@@ -101,6 +101,9 @@ def test_external_id_is_unique_per_source_system(as_user, admin_user, partner_a,
         ({"customer_name": "名" * 201}, "customer_name"),
         ({"sold_on": "2025-02-29"}, "sold_on"),
         ({"sold_on": 20250101}, "sold_on"),
+        ({"sold_on": "0001-01-01"}, "sold_on"),
+        ({"sold_on": "1999-12-31"}, "sold_on"),
+        ({"sold_on": "2999-01-01"}, "sold_on"),
         ({"status": "lost"}, "status"),
         ({"external_id": ""}, "external_id"),
         ({"external_id": "x" * 65}, "external_id"),
@@ -111,6 +114,25 @@ def test_create_validation(as_user, admin_user, partner_a, sms, overrides, field
     response = as_user(admin_user).post(URL, sale_body(partner_a, **overrides), format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()
+    assert not SaleRecord.objects.exists()
+
+
+def test_sale_dates_from_the_programme_start_to_tomorrow_are_accepted(as_user, admin_user, partner_a, sms):
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for n, day in enumerate([datetime.date(2000, 1, 1), tomorrow]):
+        body = sale_body(partner_a, sold_on=day.isoformat(), external_id=f"CRM-{n}")
+        assert as_user(admin_user).post(URL, body, format="json").status_code == 201
+    body = sale_body(partner_a, sold_on=(tomorrow + datetime.timedelta(days=1)).isoformat(), external_id="CRM-9")
+    response = as_user(admin_user).post(URL, body, format="json")
+    assert response.status_code == 400 and response.json()["sold_on"] == ["A sale cannot be dated in the future."]
+
+
+def test_bulk_names_the_row_with_an_implausible_date(as_user, integration_rw, partner_a, sms):
+    response = bulk(as_user(integration_rw), [row(1, partner_a), row(2, partner_a, sold_on="1970-01-01")])
+    assert response.status_code == 400
+    assert "sold_on" in response.json()["records"]["1"]
     assert not SaleRecord.objects.exists()
 
 
