@@ -28,6 +28,14 @@ class Tier(models.TextChoices):
 TIER_ORDER = {Tier.REGISTERED: 0, Tier.CERTIFIED: 1, Tier.GOLD: 2}
 
 
+def tier_rank(field: str = "tier"):
+    """The tier's rank as a database expression, for sorting by tier: registered < certified < gold."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(*(When(**{field: tier}, then=Value(rank)) for tier, rank in TIER_ORDER.items()),
+                default=Value(-1), output_field=IntegerField())
+
+
 class PartnerStatus(models.TextChoices):
     PROSPECT = "prospect", _("Prospect")
     ACTIVE = "active", _("Active")

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from prm.api.views import ScopedCreateListRetrieveViewSet, ScopedModelViewSet, ScopedReadOnlyViewSet
 from partners import selectors, services
-from partners.choices import Role
+from partners.choices import Role, tier_rank
 from partners.filtersets import (
     ContactFilterSet,
     PartnerChangeFilterSet,
@@ -56,6 +56,7 @@ class PartnerViewSet(ScopedModelViewSet):
     queryset = Partner.objects.select_related("partner_type", "city", "channel_manager")
     filterset_class = PartnerFilterSet
     ordering_fields = ["code", "name", "joined_on", "tier", "status", "created_at", "updated_at"]
+    ordering_expressions = {"tier": tier_rank()}  # by rank, not alphabetically
     ordering = ["code"]
     write_roles = frozenset({Role.ADMIN, Role.CHANNEL_MANAGER, Role.PARTNER, Role.INTEGRATION})
     action_write_roles = {

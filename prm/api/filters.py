@@ -11,7 +11,27 @@ from rest_framework.filters import OrderingFilter
 
 
 class StrictOrderingFilter(OrderingFilter):
-    """Ordering by a field the view does not offer is a 400, not silently ignored."""
+    """Ordering by a field the view does not offer is a 400, not silently ignored.
+
+    A view may sort a field by an expression rather than by its stored value, e.g. the tier by
+    its rank (registered < certified < gold) instead of alphabetically: name it in
+    `ordering_expressions = {"tier": <expression>}`; `?ordering=-tier` then sorts by the expression.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        expressions = getattr(view, "ordering_expressions", {})
+        terms = []
+        for term in ordering:
+            name = term.lstrip("-")
+            if isinstance(term, str) and name in expressions:
+                alias = f"_rank_{name}"
+                queryset = queryset.alias(**{alias: expressions[name]})
+                term = f"-{alias}" if term.startswith("-") else alias
+            terms.append(term)
+        return queryset.order_by(*terms)
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
