@@ -1,4 +1,5 @@
 import django_filters as filters
+from rest_framework.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +36,7 @@ class PartnerFilterSet(FastFilterSetMixin, SearchFilterSetMixin, filters.FilterS
     )
     city = CodeMultipleChoiceFilter(field_name="city", queryset=CityBranch.objects.all(), label=_("City branch"))
     status = filters.MultipleChoiceFilter(choices=PartnerStatus.choices, distinct=False, label=_("Status"))
-    channel_manager = filters.ModelChoiceFilter(
-        queryset=User.objects.filter(role=Role.CHANNEL_MANAGER), label=_("Channel manager")
-    )
+    channel_manager = IdFilter(method="filter_channel_manager", label=_("Channel manager"))
     customer_class = filters.ChoiceFilter(
         choices=CustomerClass.choices, field_name="customer_classes", lookup_expr="contains", label=_("Customer class")
     )
@@ -54,6 +53,17 @@ class PartnerFilterSet(FastFilterSetMixin, SearchFilterSetMixin, filters.FilterS
     class Meta:
         model = Partner
         fields = []
+
+    def filter_channel_manager(self, queryset, name, value):
+        """Staff are told when an id is not a channel manager's (a 400). A partner user is not: its
+        answer is its own partner or nothing, so the filter cannot be used to probe staff ids."""
+        if value is None:
+            return queryset
+        user = getattr(self.request, "user", None)
+        is_partner = user is not None and user.is_authenticated and user.effective_role == Role.PARTNER
+        if not is_partner and not User.objects.filter(pk=value, role=Role.CHANNEL_MANAGER).exists():
+            raise ValidationError({name: [_("Select a valid choice. That choice is not one of the available choices.")]})
+        return queryset.filter(channel_manager_id=value)
 
     def filter_managed_by_me(self, queryset, name, value):
         user = getattr(self.request, "user", None)

@@ -169,8 +169,20 @@ def test_channel_manager_filter_accepts_only_channel_managers(as_user, admin_use
     assert "channel_manager" in response.json()
 
 
+def test_partner_users_cannot_probe_staff_ids_with_the_channel_manager_filter(
+    as_user, partner_user_a, partner_a, channel_manager, other_channel_manager, product_manager
+):
+    client = as_user(partner_user_a)
+    own = client.get(URL, {"channel_manager": partner_a.channel_manager_id})
+    assert own.status_code == 200 and [row["code"] for row in own.json()["results"]] == [partner_a.code]
+    # another channel manager, a product manager and an unknown id all answer alike: nothing
+    for pk in (other_channel_manager.pk, product_manager.pk, 987654):
+        response = client.get(URL, {"channel_manager": pk})
+        assert (response.status_code, response.json()["count"]) == (200, 0)
+
+
 # --- ordering and pagination -----------------------------------------------------------------
-@pytest.mark.parametrize("field", ["code", "name", "joined_on", "tier", "status", "created_at", "updated_at"])
+@pytest.mark.parametrize("field", ["code", "name", "joined_on", "status", "created_at", "updated_at"])
 @pytest.mark.parametrize("descending", [False, True])
 def test_ordering(as_user, admin_user, registry, field, descending):
     # ASCII names so that every database collation agrees with Python's sort
@@ -181,6 +193,16 @@ def test_ordering(as_user, admin_user, registry, field, descending):
     values = [row[field] for row in response.json()["results"]]
     assert len(values) == 3
     assert values == sorted(values, reverse=descending)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_ordering_by_tier_follows_its_rank_not_the_alphabet(as_user, admin_user, registry, descending):
+    for partner, tier in zip(registry.values(), ["gold", "registered", "certified"]):
+        Partner.objects.filter(pk=partner.pk).update(tier=tier)
+    response = as_user(admin_user).get(URL, {"ordering": "-tier" if descending else "tier"})
+    tiers = [row["tier"] for row in response.json()["results"]]
+    rank = ["registered", "certified", "gold"]
+    assert tiers == (rank[::-1] if descending else rank)
 
 
 def test_ordering_by_several_fields(as_user, admin_user, registry):
