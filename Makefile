@@ -39,6 +39,8 @@ run: install
 	$(PY) manage.py seed_demo
 	@# A year of monthly lifecycle history first, so trends and the win-back list have a past.
 	$(PY) manage.py lifecycle_recompute --history-months 12 --no-progress
+	@# Month-end history of the three-contradictions indicators, so the dashboard shows trends.
+	$(PY) manage.py indicators_recompute --history-months 12
 	$(PY) manage.py run_nightly
 	$(PY) manage.py seed_demo --logins
 	@echo "Serving PRM on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    IndicatorRun,
+    IndicatorSnapshot,
     LifecycleRun,
     LifecycleRunChunk,
     LifecycleSettings,
@@ -164,3 +166,18 @@ class LifecycleRunAdmin(ReadOnlyAdmin):
                     "flags_raised", "flags_cleared", "new_high_risk", "duration", "started_at"]
     list_filter = ["status", "mode", "trigger"]
     inlines = [RunChunkInline]
+
+
+@admin.register(IndicatorSnapshot)
+class IndicatorSnapshotAdmin(ReadOnlyAdmin):
+    """The three-contradictions indicators' prepared values (lifecycle/indicator_job.py)."""
+
+    list_display = ["key", "as_of", "value", "numerator", "denominator", "computed_at"]
+    list_filter = ["key"]
+    date_hierarchy = "as_of"
+
+
+@admin.register(IndicatorRun)
+class IndicatorRunAdmin(ReadOnlyAdmin):
+    list_display = ["as_of", "status", "computed", "failed", "started_at", "finished_at"]
+    list_filter = ["status"]

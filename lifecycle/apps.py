@@ -10,8 +10,13 @@ class LifecycleConfig(AppConfig):
         from partners.choices import Role
         from prm.navigation import STAFF_ROLES, NavItem, PartnerSection, register_nav, register_partner_section
 
+        from . import retention_indicators
         from . import risk_rules  # noqa: F401  (registers the built-in risk rules)
 
+        retention_indicators.register()  # the RETAIN indicators of the three-contradictions dashboard
+
+        register_nav(NavItem(key="three-contradictions", label=_("Three contradictions"),
+                             url_name="lifecycle:contradictions", roles=STAFF_ROLES, order=11, icon="dashboard"))
         register_nav(NavItem(key="lifecycle-funnel", label=_("Lifecycle funnel"), url_name="lifecycle:funnel",
                              roles=STAFF_ROLES, order=30, icon="dashboard"))
         register_nav(NavItem(key="early-warning", label=_("Early warning"), url_name="lifecycle:early-warning",

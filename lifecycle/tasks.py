@@ -60,3 +60,13 @@ def lifecycle_finish_task(run_id: int) -> int:
 @shared_task(name="lifecycle.run_failed")
 def lifecycle_failed_task(run_id: int, *args) -> None:
     lifecycle_run_fail(run_id=run_id, error="A chunk or the finishing step failed; see the chunks' errors.")
+
+
+@shared_task(name="lifecycle.indicators_nightly", autoretry_for=(DatabaseError,), retry_backoff=10,
+             retry_kwargs={"max_retries": 3})
+def indicators_nightly(as_of: str | None = None) -> int:
+    """The three-contradictions indicators for yesterday (after every other nightly job)."""
+    from .indicator_job import indicators_compute
+
+    day = datetime.date.fromisoformat(as_of) if as_of else default_as_of()
+    return indicators_compute(as_of=day).pk

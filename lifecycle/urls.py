@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("contradictions/", views.ContradictionsView.as_view(), name="contradictions"),
     path("funnel/", views.FunnelView.as_view(), name="funnel"),
     path("early-warning/", views.EarlyWarningView.as_view(), name="early-warning"),
     path("win-back/", views.WinBackView.as_view(), name="win-back"),

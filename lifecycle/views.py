@@ -53,6 +53,19 @@ class FunnelView(LifecyclePage):
     template_name = "lifecycle/funnel.html"
 
 
+class ContradictionsView(LifecyclePage):
+    """The three-contradictions dashboard (templates/lifecycle/contradictions.html)."""
+
+    template_name = "lifecycle/contradictions.html"
+
+    def get_context_data(self, **kwargs):
+        from .indicators import LEVER_CONTRADICTIONS, Lever
+
+        context = super().get_context_data(**kwargs)
+        context["levers"] = [(lever.value, lever.label, LEVER_CONTRADICTIONS[lever]) for lever in Lever]
+        return context
+
+
 class EarlyWarningView(LifecyclePage):
     template_name = "lifecycle/early_warning.html"
 

@@ -205,6 +205,14 @@ CELERY_BEAT_SCHEDULE["loyalty-nightly"] = {
     "options": {"expires": 6 * 60 * 60},
 }
 PRM_NIGHTLY_JOBS.append("loyalty.nightly")
+# KEEP LAST — three-contradictions indicators (lifecycle/indicator_job.py): reads what every job
+# above wrote for the day, so it runs after them all; 04:00 Asia/Shanghai.
+CELERY_BEAT_SCHEDULE["lifecycle-indicators-nightly"] = {
+    "task": "lifecycle.indicators_nightly",
+    "schedule": crontab(hour=4, minute=0),
+    "options": {"expires": 6 * 60 * 60},
+}
+PRM_NIGHTLY_JOBS.append("lifecycle.indicators_nightly")
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

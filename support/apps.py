@@ -24,3 +24,11 @@ class SupportConfig(AppConfig):
                                                 template="support/_partner_section.html",
                                                 roles=STAFF_ROLES | {Role.PARTNER}, order=30))
         risk.register()
+        from . import indicators  # the REGULATE indicators of the three-contradictions dashboard
+
+        indicators.register()
+        from prm.demo import register_demo_step
+
+        from .demo import seed_support_tickets
+
+        register_demo_step("support", seed_support_tickets, order=30)

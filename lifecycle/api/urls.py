@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import indicators, views
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -22,5 +22,8 @@ urlpatterns = [
     path("lifecycle/settings/", views.LifecycleSettingsView.as_view(), name="lifecycle-settings"),
     path("lifecycle/funnel/", views.FunnelView.as_view(), name="lifecycle-funnel"),
     path("lifecycle/rules/", views.RiskRulesView.as_view(), name="lifecycle-rules"),
+    path("lifecycle/contradictions/", indicators.ContradictionsView.as_view(), name="lifecycle-contradictions"),
+    path("lifecycle/indicators/<str:key>/history/", indicators.IndicatorHistoryView.as_view(),
+         name="lifecycle-indicator-history"),
     *router.urls,
 ]
