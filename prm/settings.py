@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "prm",
     "partners",
     "lifecycle",
+    "lifecycle.allocation",
     "support",
     "loyalty",
 ]
@@ -205,6 +206,15 @@ CELERY_BEAT_SCHEDULE["loyalty-nightly"] = {
     "options": {"expires": 6 * 60 * 60},
 }
 PRM_NIGHTLY_JOBS.append("loyalty.nightly")
+# Resource allocation: measures, attractiveness × capability fit, segments and the grid's counts,
+# chunked by partner-id range (lifecycle/allocation/engine.py). Reads the lifecycle snapshots,
+# loyalty's trained people and tiers and the surveys' satisfaction: runs after those jobs; 03:00.
+CELERY_BEAT_SCHEDULE["allocation-nightly"] = {
+    "task": "allocation.nightly",
+    "schedule": crontab(hour=3, minute=0),
+    "options": {"expires": 6 * 60 * 60},
+}
+PRM_NIGHTLY_JOBS.append("allocation.nightly")
 # KEEP LAST — three-contradictions indicators (lifecycle/indicator_job.py): reads what every job
 # above wrote for the day, so it runs after them all; 04:00 Asia/Shanghai.
 CELERY_BEAT_SCHEDULE["lifecycle-indicators-nightly"] = {

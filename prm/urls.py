@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("lifecycle.api.urls")),
     path("", include("loyalty.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include("lifecycle.allocation.api.urls")),
 ]
 
 urlpatterns = [

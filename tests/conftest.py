@@ -22,6 +22,7 @@ def pytest_runtest_makereport(item, call):
 REFERENCE_LOADERS = (
     "partners.migrations.0002_reference_data",
     "lifecycle.migrations.0002_defaults",
+    "lifecycle.allocation.migrations.0002_defaults",
     "support.migrations.0002_reference_data",
     "loyalty.migrations.0002_programme_defaults",
 )
