@@ -10,6 +10,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("support/", include(("support.urls", "support"), namespace="support")),
+    path("surveys/", include(("support.surveys.urls", "surveys"), namespace="surveys")),
     path("allocation/", include(("lifecycle.allocation.urls", "allocation"), namespace="allocation")),
     path("lifecycle/", include(("lifecycle.urls", "lifecycle"), namespace="lifecycle")),
     path("loyalty/", include(("loyalty.urls", "loyalty"), namespace="loyalty")),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lifecycle",
     "lifecycle.allocation",
     "support",
+    "support.surveys",
     "loyalty",
 ]
 
@@ -190,6 +191,15 @@ CELERY_BEAT_SCHEDULE["support-sla-sweep"] = {
     "options": {"expires": 240},
 }
 PRM_NIGHTLY_JOBS = []
+# Survey analysis: rebuild the importance–performance cube and compute every partner's weighted
+# satisfaction index as of yesterday (support/surveys/analysis/nightly.py); 01:00 Asia/Shanghai,
+# before the lifecycle job (whose low-satisfaction rule reads the answers itself).
+CELERY_BEAT_SCHEDULE["surveys-analysis-nightly"] = {
+    "task": "surveys.analysis_nightly",
+    "schedule": crontab(hour=1, minute=0),
+    "options": {"expires": 6 * 60 * 60},
+}
+PRM_NIGHTLY_JOBS.append("surveys.analysis_nightly")
 # Lifecycle: stages, value scores and risk flags of all partners as of yesterday, in partner-id
 # range chunks shared by the workers (lifecycle/tasks.py); 01:30 Asia/Shanghai.
 CELERY_BEAT_SCHEDULE["lifecycle-nightly"] = {
@@ -206,6 +216,19 @@ CELERY_BEAT_SCHEDULE["loyalty-nightly"] = {
     "options": {"expires": 6 * 60 * 60},
 }
 PRM_NIGHTLY_JOBS.append("loyalty.nightly")
+# Surveys: expire invitations that can no longer be answered, remind partners that have not
+# answered (support/surveys/jobs.py); 02:50 Asia/Shanghai. Ticket surveys every 10 minutes.
+CELERY_BEAT_SCHEDULE["surveys-nightly"] = {
+    "task": "surveys.nightly",
+    "schedule": crontab(hour=2, minute=50),
+    "options": {"expires": 6 * 60 * 60},
+}
+PRM_NIGHTLY_JOBS.append("surveys.nightly")
+CELERY_BEAT_SCHEDULE["surveys-ticket-invitations"] = {
+    "task": "surveys.ticket_invitations",
+    "schedule": env_int("SURVEYS_TICKET_SECONDS", 600),
+    "options": {"expires": 540},
+}
 # Resource allocation: measures, attractiveness × capability fit, segments and the grid's counts,
 # chunked by partner-id range (lifecycle/allocation/engine.py). Reads the lifecycle snapshots,
 # loyalty's trained people and tiers and the surveys' satisfaction: runs after those jobs; 03:00.
@@ -314,6 +337,10 @@ SPECTACULAR_SETTINGS = {
         "LifecycleRunStatusEnum": "lifecycle.choices.RunStatus",
         "LifecycleRunModeEnum": "lifecycle.choices.RunMode",
         "LifecycleRunTriggerEnum": "lifecycle.choices.RunTrigger",
+        "SurveyCampaignKindEnum": "support.surveys.choices.CampaignKind",
+        "SurveyCampaignStatusEnum": "support.surveys.choices.CampaignStatus",
+        "SurveyInvitationStatusEnum": "support.surveys.choices.InvitationStatus",
+        "CooperationModelEnum": "partners.choices.CooperationModel",
     },
 }
 

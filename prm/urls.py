@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("partners.api.urls")),
     path("", include("support.api.urls")),
     path("", include("prm.api.urls")),
+    path("", include("support.surveys.api.urls")),
     path("", include("lifecycle.api.urls")),
     path("", include("loyalty.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -24,6 +24,7 @@ REFERENCE_LOADERS = (
     "lifecycle.migrations.0002_defaults",
     "lifecycle.allocation.migrations.0002_defaults",
     "support.migrations.0002_reference_data",
+    "support.surveys.migrations.0001_initial",
     "loyalty.migrations.0002_programme_defaults",
 )
 
