@@ -14,5 +14,7 @@ urlpatterns = [
     path("allocation/", include(("lifecycle.allocation.urls", "allocation"), namespace="allocation")),
     path("lifecycle/", include(("lifecycle.urls", "lifecycle"), namespace="lifecycle")),
     path("loyalty/", include(("loyalty.urls", "loyalty"), namespace="loyalty")),
+    # Recruitment: the public /apply/ page, the invitation link and the staff pages under /recruitment/.
+    path("", include(("partners.recruitment.urls", "recruitment"), namespace="recruitment")),
     path("", include(("partners.urls", "portal"), namespace="portal")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "prm",
     "partners",
+    "partners.recruitment",
     "lifecycle",
     "lifecycle.allocation",
     "support",
@@ -238,6 +239,14 @@ CELERY_BEAT_SCHEDULE["allocation-nightly"] = {
     "options": {"expires": 6 * 60 * 60},
 }
 PRM_NIGHTLY_JOBS.append("allocation.nightly")
+# Recruitment funnel: prospect → applied → registered → first sale per (cohort month, type, city),
+# one set-based statement replacing the day's cells (partners/recruitment/funnel.py); 03:15.
+CELERY_BEAT_SCHEDULE["recruitment-funnel-nightly"] = {
+    "task": "recruitment.funnel_nightly",
+    "schedule": crontab(hour=3, minute=15),
+    "options": {"expires": 6 * 60 * 60},
+}
+PRM_NIGHTLY_JOBS.append("recruitment.funnel_nightly")
 # KEEP LAST — three-contradictions indicators (lifecycle/indicator_job.py): reads what every job
 # above wrote for the day, so it runs after them all; 04:00 Asia/Shanghai.
 CELERY_BEAT_SCHEDULE["lifecycle-indicators-nightly"] = {
@@ -273,9 +282,12 @@ REST_FRAMEWORK = {
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "recruitment-apply": env("RECRUITMENT_APPLY_API_RATE", "5/hour")},
 }
 API_MAX_PAGE_SIZE = 200
+# Public partner applications (/apply/): per client address and overall, per hour (cache-counted).
+RECRUITMENT_APPLY_PER_IP_PER_HOUR = env_int("RECRUITMENT_APPLY_PER_IP_PER_HOUR", 5)
+RECRUITMENT_APPLY_GLOBAL_PER_HOUR = env_int("RECRUITMENT_APPLY_GLOBAL_PER_HOUR", 500)
 SALES_BULK_MAX_ROWS = 10_000
 # Support ticket attachments: stored in default storage (MEDIA_ROOT), served only through the
 # scoped download endpoint. Types are decided by the file name and checked against the content.
@@ -304,6 +316,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ProspectStatusEnum": "partners.recruitment.choices.ProspectStatus",
+        "ProspectSourceEnum": "partners.recruitment.choices.ProspectSource",
+        "ProspectEventKindEnum": "partners.recruitment.choices.EventKind",
         "PartnerStatusEnum": "partners.choices.PartnerStatus",
         "SaleStatusEnum": "partners.choices.SaleStatus",
         "TicketStatusEnum": "support.choices.TicketStatus",

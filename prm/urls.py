@@ -7,13 +7,14 @@ from prm import views as portal_views
 
 api_v1 = [
     path("", include("partners.api.urls")),
+    path("", include("partners.recruitment.api.urls")),
     path("", include("support.api.urls")),
-    path("", include("prm.api.urls")),
     path("", include("support.surveys.api.urls")),
+    path("", include("prm.api.urls")),
     path("", include("lifecycle.api.urls")),
+    path("", include("lifecycle.allocation.api.urls")),
     path("", include("loyalty.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("", include("lifecycle.allocation.api.urls")),
 ]
 
 urlpatterns = [
