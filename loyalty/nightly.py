@@ -655,7 +655,7 @@ def _step_reviews(cur, ctx: Context) -> tuple[int, int]:
 
 def _notify_expiry(ctx: Context) -> None:
     """One portal/e-mail notification per new warning, to the partner's users (idempotent)."""
-    from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import gettext_lazy as _, ngettext
 
     from prm.services import notification_send
 
@@ -820,14 +820,15 @@ def run_nightly(
 
 
 def _notify_product_managers(run: AccrualRun) -> None:
-    from django.utils.translation import gettext_lazy as _
+    from django.utils.translation import gettext_lazy as _, ngettext
 
     from prm.services import notification_send
 
     notification_send(
         recipients=User.objects.filter(role=Role.PRODUCT_MANAGER, is_active=True),
         kind="loyalty.tier_reviews",
-        title=_("%(count)s new tier reviews to decide") % {"count": run.reviews_opened},
+        title=ngettext("%(count)s new tier review to decide", "%(count)s new tier reviews to decide",
+                       run.reviews_opened) % {"count": run.reviews_opened},
         body=_("The nightly tier qualification of %(date)s found partners whose tier differs from the one they qualify for.")
         % {"date": run.as_of.isoformat()},
         url="/loyalty/tier-reviews/",

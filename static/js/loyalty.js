@@ -289,7 +289,7 @@
       try {
         const result = await PRM.api(root.dataset.bulkUrl, { method: "POST", data: { ids, decision, reason: reasonInput ? reasonInput.value : "" } });
         const failed = Object.entries(result.errors);
-        if (result.done.length) PRM.flash.show(PRM.format(gettext("%(n)s reviews decided."), { n: result.done.length }));
+        if (result.done.length) PRM.flash.show(PRM.format(PRM.ngettext("%(n)s review decided.", "%(n)s reviews decided.", result.done.length), { n: result.done.length }));
         failed.forEach(([id, messages]) => PRM.flash.show(`#${id}: ${[].concat(...Object.values(messages).map((m) => [].concat(m))).join(" ")}`, "error"));
         selected.clear();
         showCount();

@@ -145,7 +145,7 @@
     });
     container.replaceChildren(table(headers, rows, [], canChange ? [4] : []));
     if (body.next) {
-      container.append(h("p", { class: "muted small table-note" }, PRM.format(gettext("Showing %(shown)s of %(count)s contacts."), { shown: body.results.length, count: body.count })));
+      container.append(h("p", { class: "muted small table-note" }, PRM.format(PRM.ngettext("Showing %(shown)s of %(count)s contact.", "Showing %(shown)s of %(count)s contacts.", body.count), { shown: body.results.length, count: body.count })));
     }
   }
 

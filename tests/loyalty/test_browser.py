@@ -58,7 +58,7 @@ def test_product_manager_approves_a_tier_review(new_page, shot, partner_a, produ
     expect(row).to_contain_text("5,200")
     shot(page, "loyalty-04-tier-reviews")
     row.get_by_role("button", name="Approve").click()
-    expect(page.locator("#messages")).to_contain_text("1 reviews decided.")
+    expect(page.locator("#messages")).to_contain_text("1 review decided.")
     expect(page.locator("[data-rows]")).to_contain_text("No tier reviews.")
     partner_a.refresh_from_db()
     assert partner_a.tier == Tier.CERTIFIED
