@@ -30,12 +30,6 @@ class SurveysConfig(AppConfig):
 
     def _ready_analysis(self):
         """The analysis package registers its own pages, measures and rules from `analysis.ready()`."""
-        from . import module_exists
-
-        if not module_exists("support.surveys.analysis"):
-            return
         from . import analysis
 
-        hook = getattr(analysis, "ready", None)
-        if hook is not None:
-            hook()
+        analysis.ready()

@@ -18,7 +18,6 @@ from django.utils import timezone
 from partners.choices import PartnerStatus, Role
 from partners.models import Partner, User
 
-from . import module_exists
 from .choices import CampaignKind, CampaignStatus, InvitationStatus
 from .models import Answer, Campaign, Invitation, Response, SurveyFactor
 from .services import _db_datetime
@@ -188,8 +187,7 @@ def seed_surveys(ctx) -> str:
         for campaign, rate, improve, status, moments in campaigns:
             responses += _answer(campaign, improve=improve, moments=moments, closed=status == CampaignStatus.CLOSED)
     _analyze(Invitation, Response, Answer)
-    if module_exists("support.surveys.analysis.cube"):
-        from .analysis.cube import cube_rebuild
+    from .analysis.cube import cube_rebuild
 
-        cube_rebuild()
+    cube_rebuild()
     return f"3 quarterly campaigns, {active} partners invited each, {responses} responses"

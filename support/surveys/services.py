@@ -249,10 +249,6 @@ def _clean_answers(campaign: Campaign, answers) -> list[tuple[int, int, int]]:
 
 
 def _cube_add(response: Response) -> None:
-    from . import module_exists
-
-    if not module_exists("support.surveys.analysis.cube"):
-        return
     from .analysis.cube import cube_add_response
 
     cube_add_response(response)

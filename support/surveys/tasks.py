@@ -32,12 +32,5 @@ def surveys_nightly(as_of: str | None = None) -> dict:
     return run(as_of=datetime.date.fromisoformat(as_of) if as_of else None)
 
 
-def _analysis_tasks():
-    """Let Celery's autodiscovery (which imports this module) see the analysis task too."""
-    from . import module_exists
-
-    if module_exists("support.surveys.analysis.tasks"):
-        from .analysis import tasks  # noqa: F401
-
-
-_analysis_tasks()
+# Celery's autodiscovery imports this module only: bring in the analysis task too.
+from .analysis import tasks as _analysis_tasks  # noqa: E402,F401

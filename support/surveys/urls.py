@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import module_exists, views
+from . import views
+from .analysis.urls import urlpatterns as analysis_urlpatterns
 
 urlpatterns = [
     path("", views.MySurveysView.as_view(), name="mine"),
@@ -9,7 +10,4 @@ urlpatterns = [
     path("factors/", views.FactorsView.as_view(), name="factors"),
 ]
 
-if module_exists("support.surveys.analysis.urls"):  # the analysis pages (IPA), same namespace
-    from .analysis.urls import urlpatterns as analysis_urlpatterns
-
-    urlpatterns += analysis_urlpatterns
+urlpatterns += analysis_urlpatterns  # the analysis pages (importance–performance), same namespace

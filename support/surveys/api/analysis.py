@@ -40,9 +40,6 @@ from ..models import PartnerSatisfaction
 
 ANALYSTS = frozenset({Role.ADMIN, Role.CHANNEL_MANAGER, Role.PRODUCT_MANAGER, Role.INTEGRATION})
 
-urlpatterns: list = []
-
-
 class SurveyAnalysisViewSet(viewsets.ViewSet):
     """Importance–performance analysis, movement between campaigns and category scores, from the
     prepared aggregates."""

@@ -10,7 +10,4 @@ router.register("survey-invitations", views.InvitationViewSet, basename="survey-
 router.register("survey-responses", views.ResponseViewSet, basename="survey-response")
 analysis.register(router)  # the analysis endpoints (support/surveys/api/analysis.py)
 
-urlpatterns = [
-    *getattr(analysis, "urlpatterns", []),
-    *router.urls,
-]
+urlpatterns = router.urls

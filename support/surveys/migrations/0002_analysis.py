@@ -1,5 +1,5 @@
-"""Survey analysis tables (helper-owned): the prepared IPA cube (AnswerAggregate) and the per-partner
-weighted satisfaction index (PartnerSatisfaction, HELPERS interface B)."""
+"""Survey analysis tables: the prepared IPA cube (AnswerAggregate) and the per-partner
+weighted satisfaction index (PartnerSatisfaction)."""
 
 import django.core.validators
 import django.db.models.deletion
