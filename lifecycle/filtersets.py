@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from partners.choices import Role
 from partners.models import CityBranch, PartnerType, User
+from prm.api.filters import MultipleChoiceFilter, TypedMultipleChoiceFilter
 
 from .choices import ActionStatus, Lever, PlanKind, PlanOutcome, PlanStatus, RiskLevel, RunMode, RunStatus, Severity, Stage, StageChangeSource
 from .models import (
@@ -85,8 +86,8 @@ class PartnerScopeFilters(filters.FilterSet):
 
 
 class PartnerLifecycleFilterSet(PartnerScopeFilters):
-    stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
-    risk_level = filters.TypedMultipleChoiceFilter(choices=RiskLevel.choices, coerce=int, label=_("Risk level"))
+    stage = MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    risk_level = TypedMultipleChoiceFilter(choices=RiskLevel.choices, coerce=int, label=_("Risk level"))
     flag_kind = filters.CharFilter(method="filter_flag_kind", max_length=40, label=_("Has an open flag of this kind"))
     min_value = filters.NumberFilter(field_name="value_score", lookup_expr="gte", label=_("Value score at least"))
     high_value = filters.BooleanFilter(method="filter_high_value", label=_("Valuable partners only"))
@@ -116,8 +117,8 @@ class PartnerLifecycleFilterSet(PartnerScopeFilters):
 
 class StageChangeFilterSet(PartnerScopeFilters):
     source = filters.ChoiceFilter(choices=StageChangeSource.choices)
-    to_stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("To stage"))
-    from_stage = filters.MultipleChoiceFilter(choices=Stage.choices, label=_("From stage"))
+    to_stage = MultipleChoiceFilter(choices=Stage.choices, label=_("To stage"))
+    from_stage = MultipleChoiceFilter(choices=Stage.choices, label=_("From stage"))
     date_from = filters.DateFilter(field_name="as_of", lookup_expr="gte", label=_("From day"))
     date_to = filters.DateFilter(field_name="as_of", lookup_expr="lte", label=_("To day"))
     moves_only = filters.BooleanFilter(method="filter_moves", label=_("Leave out first classifications"))
@@ -134,8 +135,8 @@ class SnapshotFilterSet(PartnerScopeFilters):
     as_of = filters.DateFilter()
     as_of_from = filters.DateFilter(field_name="as_of", lookup_expr="gte")
     as_of_to = filters.DateFilter(field_name="as_of", lookup_expr="lte")
-    stage = filters.MultipleChoiceFilter(choices=Stage.choices)
-    risk_level = filters.TypedMultipleChoiceFilter(choices=RiskLevel.choices, coerce=int)
+    stage = MultipleChoiceFilter(choices=Stage.choices)
+    risk_level = TypedMultipleChoiceFilter(choices=RiskLevel.choices, coerce=int)
 
     class Meta:
         model = LifecycleSnapshot
@@ -143,10 +144,10 @@ class SnapshotFilterSet(PartnerScopeFilters):
 
 
 class RiskFlagFilterSet(PartnerScopeFilters):
-    kind = filters.MultipleChoiceFilter(method="filter_kind", choices=[], label=_("Kind"))
-    severity = filters.TypedMultipleChoiceFilter(choices=Severity.choices, coerce=int)
+    kind = MultipleChoiceFilter(method="filter_kind", choices=[], label=_("Kind"))
+    severity = TypedMultipleChoiceFilter(choices=Severity.choices, coerce=int)
     open = filters.BooleanFilter(field_name="cleared_on", lookup_expr="isnull", label=_("Still open"))
-    stage = filters.MultipleChoiceFilter(field_name="partner__lifecycle__stage", choices=Stage.choices)
+    stage = MultipleChoiceFilter(field_name="partner__lifecycle__stage", choices=Stage.choices)
     raised_from = filters.DateFilter(field_name="first_raised_on", lookup_expr="gte")
     raised_to = filters.DateFilter(field_name="first_raised_on", lookup_expr="lte")
 
@@ -169,9 +170,9 @@ class RiskFlagFilterSet(PartnerScopeFilters):
 
 class RetentionPlanFilterSet(PartnerScopeFilters):
     kind = filters.ChoiceFilter(choices=PlanKind.choices)
-    status = filters.MultipleChoiceFilter(choices=PlanStatus.choices)
-    outcome = filters.MultipleChoiceFilter(choices=PlanOutcome.choices)
-    lever = filters.MultipleChoiceFilter(choices=Lever.choices)
+    status = MultipleChoiceFilter(choices=PlanStatus.choices)
+    outcome = MultipleChoiceFilter(choices=PlanOutcome.choices)
+    lever = MultipleChoiceFilter(choices=Lever.choices)
     plan_owner = filters.ModelChoiceFilter(
         field_name="owner", queryset=User.objects.filter(role__in=[Role.CHANNEL_MANAGER, Role.ADMIN]), label=_("Plan owner")
     )
@@ -191,7 +192,7 @@ class RetentionPlanFilterSet(PartnerScopeFilters):
 
 class RetentionActionFilterSet(filters.FilterSet):
     plan = filters.NumberFilter(field_name="plan_id")
-    status = filters.MultipleChoiceFilter(choices=ActionStatus.choices)
+    status = MultipleChoiceFilter(choices=ActionStatus.choices)
     assignee = filters.NumberFilter(field_name="assignee_id")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte")
 
@@ -209,7 +210,7 @@ class PlanNoteFilterSet(filters.FilterSet):
 
 
 class LifecycleRunFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=RunStatus.choices)
+    status = MultipleChoiceFilter(choices=RunStatus.choices)
     mode = filters.ChoiceFilter(choices=RunMode.choices)
     as_of_from = filters.DateFilter(field_name="as_of", lookup_expr="gte")
     as_of_to = filters.DateFilter(field_name="as_of", lookup_expr="lte")

@@ -2,6 +2,7 @@ import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from partners.choices import Tier
+from prm.api.filters import MultipleChoiceFilter
 
 from .choices import EntryKind, RedemptionStatus, ReviewDirection, ReviewStatus, RewardCategory, RuleKind, SourceType
 from .models import (
@@ -25,7 +26,7 @@ class PartnerFilterMixin(filters.FilterSet):
 
 
 class LedgerEntryFilterSet(PartnerFilterMixin):
-    kind = filters.MultipleChoiceFilter(choices=EntryKind.choices)
+    kind = MultipleChoiceFilter(choices=EntryKind.choices)
     source_type = filters.ChoiceFilter(choices=SourceType.choices)
     source_id = filters.NumberFilter(min_value=0, max_value=BIG)
     date_from = filters.DateFilter(field_name="effective_on", lookup_expr="gte", label=_("Business date from"))
@@ -43,8 +44,8 @@ class LedgerEntryFilterSet(PartnerFilterMixin):
 
 
 class PointsBalanceFilterSet(PartnerFilterMixin):
-    tier = filters.MultipleChoiceFilter(field_name="partner__tier", choices=Tier.choices, label=_("Tier"))
-    qualified_tier = filters.MultipleChoiceFilter(choices=Tier.choices)
+    tier = MultipleChoiceFilter(field_name="partner__tier", choices=Tier.choices, label=_("Tier"))
+    qualified_tier = MultipleChoiceFilter(choices=Tier.choices)
     points_min = filters.NumberFilter(field_name="points", lookup_expr="gte", min_value=-BIG, max_value=BIG)
     q = filters.CharFilter(method="filter_q", max_length=100, label=_("Search partner code or name"))
 
@@ -66,7 +67,7 @@ class PointsAdjustmentFilterSet(PartnerFilterMixin):
 
 
 class RedemptionFilterSet(PartnerFilterMixin):
-    status = filters.MultipleChoiceFilter(choices=RedemptionStatus.choices)
+    status = MultipleChoiceFilter(choices=RedemptionStatus.choices)
     reward = filters.NumberFilter(field_name="reward_id", min_value=1, max_value=BIG)
     requested_from = filters.DateFilter(field_name="requested_at", lookup_expr="date__gte")
     requested_to = filters.DateFilter(field_name="requested_at", lookup_expr="date__lte")
@@ -77,9 +78,9 @@ class RedemptionFilterSet(PartnerFilterMixin):
 
 
 class RewardFilterSet(filters.FilterSet):
-    category = filters.MultipleChoiceFilter(choices=RewardCategory.choices)
+    category = MultipleChoiceFilter(choices=RewardCategory.choices)
     active = filters.BooleanFilter()
-    min_tier = filters.MultipleChoiceFilter(choices=Tier.choices)
+    min_tier = MultipleChoiceFilter(choices=Tier.choices)
 
     class Meta:
         model = Reward
@@ -106,9 +107,9 @@ class EarningRuleFilterSet(filters.FilterSet):
 
 
 class TierReviewFilterSet(PartnerFilterMixin):
-    status = filters.MultipleChoiceFilter(choices=ReviewStatus.choices)
+    status = MultipleChoiceFilter(choices=ReviewStatus.choices)
     direction = filters.ChoiceFilter(choices=ReviewDirection.choices)
-    to_tier = filters.MultipleChoiceFilter(choices=Tier.choices)
+    to_tier = MultipleChoiceFilter(choices=Tier.choices)
     eligible = filters.BooleanFilter(method="filter_eligible", label=_("May be approved today"))
 
     class Meta:

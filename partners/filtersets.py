@@ -3,7 +3,7 @@ from rest_framework.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from prm.api.filters import CodeMultipleChoiceFilter, FastFilterSetMixin, IdFilter, StrictBooleanFilter
+from prm.api.filters import CodeMultipleChoiceFilter, FastFilterSetMixin, IdFilter, MultipleChoiceFilter, StrictBooleanFilter
 
 from .choices import CooperationModel, CustomerClass, PartnerStatus, ProductType, Role, SaleStatus, Tier, TrackedField
 from .models import CityBranch, Contact, Partner, PartnerChange, PartnerType, Product, SaleRecord, User
@@ -30,12 +30,12 @@ class PartnerFilterSet(FastFilterSetMixin, SearchFilterSetMixin, filters.FilterS
     q = filters.CharFilter(method="filter_search", max_length=100, label=_("Search code or name"))
     # Single-valued columns never repeat a row: no DISTINCT (it would slow every filtered list).
     type = CodeMultipleChoiceFilter(field_name="partner_type", queryset=PartnerType.objects.all(), label=_("Partner type"))
-    tier = filters.MultipleChoiceFilter(choices=Tier.choices, distinct=False, label=_("Certification tier"))
-    cooperation_model = filters.MultipleChoiceFilter(
-        choices=CooperationModel.choices, distinct=False, label=_("Cooperation model")
+    tier = MultipleChoiceFilter(choices=Tier.choices, label=_("Certification tier"))
+    cooperation_model = MultipleChoiceFilter(
+        choices=CooperationModel.choices, label=_("Cooperation model")
     )
     city = CodeMultipleChoiceFilter(field_name="city", queryset=CityBranch.objects.all(), label=_("City branch"))
-    status = filters.MultipleChoiceFilter(choices=PartnerStatus.choices, distinct=False, label=_("Status"))
+    status = MultipleChoiceFilter(choices=PartnerStatus.choices, label=_("Status"))
     channel_manager = IdFilter(method="filter_channel_manager", label=_("Channel manager"))
     customer_class = filters.ChoiceFilter(
         choices=CustomerClass.choices, field_name="customer_classes", lookup_expr="contains", label=_("Customer class")
@@ -116,7 +116,7 @@ class SaleRecordFilterSet(SearchFilterSetMixin, filters.FilterSet):
     partner_code = filters.CharFilter(field_name="partner__code", max_length=20, label=_("Partner code"))
     product = filters.ModelChoiceFilter(to_field_name="code", queryset=Product.objects.all(), label=_("Product"))
     customer_class = filters.ChoiceFilter(choices=CustomerClass.choices)
-    status = filters.MultipleChoiceFilter(choices=SaleStatus.choices, distinct=False)
+    status = MultipleChoiceFilter(choices=SaleStatus.choices)
     source_system = filters.CharFilter(max_length=32)
     external_id = filters.CharFilter(max_length=64)
     sold_from = filters.DateFilter(field_name="sold_on", lookup_expr="gte", label=_("Sold from"))
@@ -131,7 +131,7 @@ class SaleRecordFilterSet(SearchFilterSetMixin, filters.FilterSet):
 
 class PartnerChangeFilterSet(filters.FilterSet):
     partner = IdFilter(field_name="partner_id", label=_("Partner id"))
-    field = filters.MultipleChoiceFilter(choices=TrackedField.choices, distinct=False)
+    field = MultipleChoiceFilter(choices=TrackedField.choices)
     changed_by = IdFilter(field_name="changed_by_id", label=_("Changed by (user id)"))
     changed_from = filters.DateFilter(field_name="changed_at", lookup_expr="date__gte", label=_("Changed from"))
     changed_to = filters.DateFilter(field_name="changed_at", lookup_expr="date__lte", label=_("Changed to"))

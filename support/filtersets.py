@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import CityBranch
-from prm.api.filters import CodeMultipleChoiceFilter, IdFilter, StrictBooleanFilter
+from prm.api.filters import CodeMultipleChoiceFilter, IdFilter, MultipleChoiceFilter, StrictBooleanFilter
 
 from .choices import OPEN_STATUSES, Category, CalendarDayKind, EventKind, Priority, SlaStatus, TargetKind, TicketStatus
 from .models import (
@@ -32,7 +32,7 @@ class TicketFilterSet(filters.FilterSet):
     priority, due soon, breached, plus partner, city, text and dates."""
 
     q = filters.CharFilter(method="filter_search", max_length=100, label=_("Search subject or partner"))
-    status = filters.MultipleChoiceFilter(choices=TicketStatus.choices, label=_("Status"))
+    status = MultipleChoiceFilter(choices=TicketStatus.choices, label=_("Status"))
     open = StrictBooleanFilter(method="filter_open", label=_("Open (not resolved or closed)"))
     centre = CodeMultipleChoiceFilter(field_name="centre", queryset=ServiceCentre.objects.all(), label=_("Service centre"))
     assignee = IdFilter(field_name="assignee_id", label=_("Assignee (user id)"))
@@ -40,8 +40,8 @@ class TicketFilterSet(filters.FilterSet):
     mine = StrictBooleanFilter(method="filter_mine", label=_("Assigned to me"))
     my_centres = StrictBooleanFilter(method="filter_my_centres", label=_("In my service centres"))
     my_partners = StrictBooleanFilter(method="filter_my_partners", label=_("Of the partners I manage"))
-    category = filters.MultipleChoiceFilter(choices=Category.choices, label=_("Support point"))
-    priority = filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    category = MultipleChoiceFilter(choices=Category.choices, label=_("Support point"))
+    priority = MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
     partner = IdFilter(field_name="partner_id", label=_("Partner id"))
     city = CodeMultipleChoiceFilter(field_name="partner__city", queryset=CityBranch.objects.all(), label=_("City branch"))
     due_soon = StrictBooleanFilter(method="filter_due_soon", label=_("A committed time is due soon"))
@@ -131,7 +131,7 @@ class TicketAttachmentFilterSet(filters.FilterSet):
 
 class TicketEventFilterSet(filters.FilterSet):
     ticket = IdFilter(field_name="ticket_id", label=_("Ticket id"))
-    kind = filters.MultipleChoiceFilter(choices=EventKind.choices)
+    kind = MultipleChoiceFilter(choices=EventKind.choices)
 
     class Meta:
         model = TicketEvent
@@ -140,8 +140,8 @@ class TicketEventFilterSet(filters.FilterSet):
 
 class SlaRecordFilterSet(filters.FilterSet):
     ticket = IdFilter(field_name="ticket_id", label=_("Ticket id"))
-    status = filters.MultipleChoiceFilter(choices=SlaStatus.choices)
-    kind = filters.MultipleChoiceFilter(choices=TargetKind.choices)
+    status = MultipleChoiceFilter(choices=SlaStatus.choices)
+    kind = MultipleChoiceFilter(choices=TargetKind.choices)
     code = filters.CharFilter(max_length=40)
     centre = CodeMultipleChoiceFilter(field_name="ticket__centre", queryset=ServiceCentre.objects.all())
     partner = IdFilter(field_name="ticket__partner_id", label=_("Partner id"))
@@ -156,7 +156,7 @@ class SlaRecordFilterSet(filters.FilterSet):
 
 class RatingFilterSet(filters.FilterSet):
     partner = IdFilter(field_name="partner_id", label=_("Partner id"))
-    score = filters.MultipleChoiceFilter(choices=[(i, str(i)) for i in range(1, 6)])
+    score = MultipleChoiceFilter(choices=[(i, str(i)) for i in range(1, 6)])
     rated_from = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     rated_to = filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 

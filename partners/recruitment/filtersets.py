@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import CityBranch, PartnerType
-from prm.api.filters import CodeMultipleChoiceFilter, IdFilter, StrictBooleanFilter
+from prm.api.filters import CodeMultipleChoiceFilter, IdFilter, MultipleChoiceFilter, StrictBooleanFilter
 
 from .choices import OPEN_STATUSES, ProspectSource, ProspectStatus
 from .models import Prospect
@@ -11,7 +11,7 @@ from .models import Prospect
 
 class ProspectFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_search", max_length=100, label=_("Search company, contact or e-mail"))
-    status = filters.MultipleChoiceFilter(choices=ProspectStatus.choices, distinct=False, label=_("Status"))
+    status = MultipleChoiceFilter(choices=ProspectStatus.choices, label=_("Status"))
     source = filters.ChoiceFilter(choices=ProspectSource.choices, label=_("Source"))
     type = CodeMultipleChoiceFilter(field_name="partner_type", queryset=PartnerType.objects.all(), label=_("Partner type"))
     city = CodeMultipleChoiceFilter(field_name="city", queryset=CityBranch.objects.all(), label=_("City branch"))

@@ -1,7 +1,7 @@
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
-from prm.api.filters import IdFilter, StrictBooleanFilter
+from prm.api.filters import IdFilter, MultipleChoiceFilter, StrictBooleanFilter
 
 from .choices import CampaignKind, CampaignStatus, InvitationStatus
 from .models import Campaign, Invitation, Response, SurveyFactor
@@ -17,7 +17,7 @@ class FactorFilterSet(filters.FilterSet):
 
 
 class CampaignFilterSet(filters.FilterSet):
-    status = filters.MultipleChoiceFilter(choices=CampaignStatus.choices)
+    status = MultipleChoiceFilter(choices=CampaignStatus.choices)
     kind = filters.ChoiceFilter(choices=CampaignKind.choices)
 
     class Meta:
@@ -28,7 +28,7 @@ class CampaignFilterSet(filters.FilterSet):
 class InvitationFilterSet(filters.FilterSet):
     campaign = IdFilter(field_name="campaign_id", label=_("Campaign id"))
     partner = IdFilter(field_name="partner_id", label=_("Partner id"))
-    status = filters.MultipleChoiceFilter(choices=InvitationStatus.choices)
+    status = MultipleChoiceFilter(choices=InvitationStatus.choices)
     kind = filters.ChoiceFilter(field_name="campaign__kind", choices=CampaignKind.choices)
 
     class Meta:

@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 
 from partners.choices import CooperationModel, Tier
 from partners.models import CityBranch, PartnerType
-from prm.api.filters import MAX_DB_ID, CodeMultipleChoiceFilter, IdFilter, StrictBooleanFilter
+from prm.api.filters import CodeMultipleChoiceFilter, IdFilter, MAX_DB_ID, MultipleChoiceFilter, StrictBooleanFilter
 
 from ..models import Campaign, PartnerSatisfaction
 from .ipa import MIN_ANSWERS, Dimension, Filters, Lines
@@ -131,9 +131,9 @@ class PartnerSatisfactionFilterSet(filters.FilterSet):
     partner = IdFilter(field_name="partner_id", label=_lazy("Partner id"))
     partner_type = CodesFilter(field_name="partner__partner_type", queryset=PartnerType.objects.all(),
                                label=_lazy("Partner type"))
-    cooperation_model = filters.MultipleChoiceFilter(field_name="partner__cooperation_model",
+    cooperation_model = MultipleChoiceFilter(field_name="partner__cooperation_model",
                                                      choices=CooperationModel.choices, label=_lazy("Cooperation model"))
-    tier = filters.MultipleChoiceFilter(field_name="partner__tier", choices=Tier.choices, label=_lazy("Certification tier"))
+    tier = MultipleChoiceFilter(field_name="partner__tier", choices=Tier.choices, label=_lazy("Certification tier"))
     city = CodesFilter(field_name="partner__city", queryset=CityBranch.objects.all(), label=_lazy("City branch"))
     index_below = filters.NumberFilter(field_name="index", lookup_expr="lt", min_value=0, max_value=1000,
                                        label=_lazy("Index below"))
