@@ -9,13 +9,13 @@ PORT   ?= 8000
 # Local runs are development runs unless the environment says otherwise.
 export DEBUG ?= 1
 
-.PHONY: help install run serve test worker beat bench bench-support messages check clean
+.PHONY: help install run serve test worker beat bench bench-support bench-dashboards messages check clean
 
 help:
 	@echo "make run     install, migrate, load demo data, run the nightly jobs, serve http://$(HOST):$(PORT)/"
 	@echo "make test    the whole test suite (SQLite by default; DATABASE_URL/REDIS_URL for real services)"
 	@echo "make worker  a Celery worker (needs REDIS_URL)     make beat   the Celery beat scheduler"
-	@echo "make bench   the partner list benchmark; make bench-support the SLA sweep and queue (PostgreSQL; see bench/README.md)"
+	@echo "make bench   the partner list benchmark; make bench-support the SLA sweep and queue; make bench-dashboards the dashboards (PostgreSQL; see bench/README.md)"
 	@echo "make messages  refresh and compile the translations"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -63,6 +63,10 @@ bench: install
 
 bench-support: install
 	DATABASE_URL=$${BENCH_SUPPORT_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prm_bench_support} $(PY) bench/support_sla.py
+
+bench-dashboards: install
+	$(PY) bench/dashboards.py --build --prepare
+	$(PY) bench/dashboards.py
 
 check: install
 	$(PY) manage.py check
