@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark: issue 7's dashboard endpoints at 100,000 partners against a prepared-table baseline.
+"""Benchmark: the analysis dashboards' endpoints at 100,000 partners against a prepared-table baseline.
 
     make bench-dashboards                                   # prepare once if needed, then measure
     .venv/bin/python bench/dashboards.py --prepare          # migrate, demo steps, nightly jobs

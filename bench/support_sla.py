@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Support benchmark (issue 5): the breach sweep and the staff queue API at scale, on PostgreSQL.
+"""Support benchmark: the breach sweep and the staff queue API at scale, on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/prm_bench_support .venv/bin/python bench/support_sla.py
 
