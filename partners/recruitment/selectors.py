@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from partners.models import CityBranch, PartnerType
 
@@ -81,23 +81,33 @@ def summarise(sums: dict, medians: dict[str, list[tuple[float, int]]]) -> dict:
     }
 
 
-def _grouped(cells, field: str | None) -> tuple[dict, dict]:
-    """Sums per group (one aggregate query) and the medians' pairs per group (one narrow read per move)."""
-    names = [field] if field else []
-    sums = {}
+def _grouped(cells, field: str | None) -> tuple[dict, dict, dict, dict]:
+    """The total's and (with `field`) each group's sums and median pairs, in two reads of the
+    cells: one GROUP BY for the sums (the total adds the groups' sums), one narrow read of every
+    cell that reached a step for the medians of all three moves, total and groups alike.
+
+    Returns (total sums, total medians, sums per group, medians per group)."""
     aggregates = {key: Sum(key) for key in SUMS}
     if field:
-        for row in cells.order_by().values(field).annotate(**aggregates):
-            sums[row[field]] = row
+        sums = {row[field]: row for row in cells.order_by().values(field).annotate(**aggregates)}
+        total = {key: sum(row[key] or 0 for row in sums.values()) for key in SUMS}
     else:
-        sums[None] = cells.aggregate(**aggregates)
+        sums, total = {}, cells.aggregate(**aggregates)
+    reached = Q()
+    for _key, numerator, _d, _s, _median in MOVES:
+        reached |= Q(**{f"{numerator}__gt": 0})
+    columns = [column for _key, numerator, _d, _s, median in MOVES for column in (median, numerator)]
+    total_medians: dict = defaultdict(list)
     medians: dict = defaultdict(lambda: defaultdict(list))
-    for key, numerator, _d, _s, median in MOVES:
-        rows = cells.filter(**{f"{numerator}__gt": 0, f"{median}__isnull": False}).values_list(*names, median, numerator)
-        for row in rows:
-            group = row[0] if field else None
-            medians[group][key].append((row[-2], row[-1]))
-    return sums, medians
+    for row in cells.filter(reached).values_list(*([field] if field else []), *columns):
+        group, values = (row[0], row[1:]) if field else (None, row)
+        for index, (key, *_rest) in enumerate(MOVES):
+            median, subjects = values[2 * index], values[2 * index + 1]
+            if median is not None and subjects:
+                total_medians[key].append((median, subjects))
+                if field:
+                    medians[group][key].append((median, subjects))
+    return total, total_medians, sums, medians
 
 
 def funnel_report(
@@ -121,11 +131,10 @@ def funnel_report(
         cells = cells.filter(city__code__in=city)
     if partner_type:
         cells = cells.filter(partner_type__code__in=partner_type)
-    total_sums, total_medians = _grouped(cells, None)
+    model, field = {"type": (PartnerType, "partner_type_id"), "city": (CityBranch, "city_id")}.get(by, (None, None))
+    total_sums, total_medians, sums, medians = _grouped(cells, field)
     groups = []
-    if by in ("type", "city"):
-        model, field = (PartnerType, "partner_type_id") if by == "type" else (CityBranch, "city_id")
-        sums, medians = _grouped(cells, field)
+    if field:
         for ref in model.objects.filter(pk__in=list(sums)):
             groups.append({"key": ref.code, "label": ref.label, **summarise(sums[ref.pk], medians[ref.pk])})
         groups.sort(key=lambda g: (-g["counts"]["recruited"] - g["counts"]["registered"], g["key"]))
@@ -134,7 +143,7 @@ def funnel_report(
         "date_from": date_from,
         "date_to": date_to,
         "by": by or "",
-        "total": {"key": "", "label": "", **summarise(total_sums[None], total_medians[None])},
+        "total": {"key": "", "label": "", **summarise(total_sums, total_medians)},
         "groups": groups,
     }
 
